@@ -17,9 +17,15 @@ public final class Schedulers {
      */
     public static Scheduler create(SchedulerKind kind, Set<SchedulerFlag> flags, LongSupplier nanoClock) {
         // Each helper adds its cases here; the default goes once all thirteen exist.
-        switch (kind) {
+        return switch (kind) {
+            case LC -> new LeastConnection();
+            case WLC -> new WeightedLeastConnection();
+            case SED -> new ShortestExpectedDelay();
+            case NQ -> new NeverQueue();
+            case FO -> new WeightedFailover();
+            case OVF -> new WeightedOverflow();
             default -> throw new UnsupportedOperationException(kind.lvsName() + " is not implemented yet");
-        }
+        };
     }
 
     public static Scheduler create(SchedulerKind kind) {
