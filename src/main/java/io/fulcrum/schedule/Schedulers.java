@@ -18,6 +18,8 @@ public final class Schedulers {
     public static Scheduler create(SchedulerKind kind, Set<SchedulerFlag> flags, LongSupplier nanoClock) {
         // Each helper adds its cases here; the default goes once all thirteen exist.
         return switch (kind) {
+            case RR -> new RoundRobin();
+            case WRR -> new WeightedRoundRobin();
             case LC -> new LeastConnection();
             case WLC -> new WeightedLeastConnection();
             case SED -> new ShortestExpectedDelay();
