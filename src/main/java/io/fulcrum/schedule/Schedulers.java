@@ -26,6 +26,9 @@ public final class Schedulers {
             case NQ -> new NeverQueue();
             case FO -> new WeightedFailover();
             case OVF -> new WeightedOverflow();
+            case LBLC -> new LocalityBasedLeastConnection(nanoClock, LocalityBasedLeastConnection.DEFAULT_EXPIRATION);
+            case LBLCR -> new LocalityBasedLeastConnectionWithReplication(
+                    nanoClock, LocalityBasedLeastConnectionWithReplication.DEFAULT_EXPIRATION);
             default -> throw new UnsupportedOperationException(kind.lvsName() + " is not implemented yet");
         };
     }

@@ -20,6 +20,12 @@ final class PoolRows {
             parsed[i] = Integer.parseInt(w[i].trim());
         }
         List<TestDestination> pool = TestDestination.pool(parsed);
+        apply(pool, connections, overloads);
+        return pool;
+    }
+
+    /** Sets counts and overload flags on an existing pool; a blank column leaves them as they are. */
+    static void apply(List<TestDestination> pool, String connections, String overloads) {
         if (connections != null && !connections.isBlank()) {
             String[] c = connections.split(",");
             if (c.length != pool.size()) {
@@ -38,7 +44,6 @@ final class PoolRows {
                 pool.get(i).overloaded(overloads.charAt(i) == 'X');
             }
         }
-        return pool;
     }
 
     static String name(Destination d) {
