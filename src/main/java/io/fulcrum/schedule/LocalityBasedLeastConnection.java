@@ -51,12 +51,11 @@ public final class LocalityBasedLeastConnection implements Scheduler {
         table.collect(now);
         int key = flow.destinationFold();
         Cached entry = table.find(key);
-        if (entry != null) {
-            boolean live = table.isLive(entry, now);
+        if (entry != null && table.isLive(entry, now)) {
             entry.lastUse = now;
             Destination cached = entry.dest;
             // deliberately no OVERLOAD check here: the kernel only applies is_overloaded()
-            if (live && isAvailable(cached, dests) && cached.weight() > 0 && !isOverloaded(cached, dests)) {
+            if (isAvailable(cached, dests) && cached.weight() > 0 && !isOverloaded(cached, dests)) {
                 return cached;
             }
         }
@@ -69,7 +68,9 @@ public final class LocalityBasedLeastConnection implements Scheduler {
             entry = table.insert(new Cached(key, chosen, now), now);
         }
         if (entry != null) {
+            // dest before lastUse: whoever sees the entry live again sees its new dest
             entry.dest = chosen;
+            entry.lastUse = now;
         }
         return chosen;
     }

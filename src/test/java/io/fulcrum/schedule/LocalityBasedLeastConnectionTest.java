@@ -118,6 +118,19 @@ class LocalityBasedLeastConnectionTest {
     }
 
     @Test
+    void anExpiredEntryStaysGoneWhenNothingReplacesIt() {
+        List<TestDestination> pool = TestDestination.pool(1, 1);
+        lblc.prepare(pool);
+        assertThat(lblc.pick(Flows.ANY)).isSameAs(pool.get(0));
+
+        clock.set(Duration.ofHours(24).toNanos());
+        pool.forEach(d -> d.overloaded(true));
+
+        assertThat(lblc.pick(Flows.ANY)).isNull();
+        assertThat(lblc.pick(Flows.ANY)).as("no entry revived for the OVERLOAD A").isNull();
+    }
+
+    @Test
     void anExpirationCanBeConfigured() {
         List<TestDestination> pool = TestDestination.pool(1, 1);
         Scheduler shortLived = new LocalityBasedLeastConnection(clock::get, Duration.ofMinutes(5));
