@@ -17,9 +17,20 @@ public final class Schedulers {
      */
     public static Scheduler create(SchedulerKind kind, Set<SchedulerFlag> flags, LongSupplier nanoClock) {
         // Each helper adds its cases here; the default goes once all thirteen exist.
-        switch (kind) {
+        return switch (kind) {
+            case RR -> new RoundRobin();
+            case WRR -> new WeightedRoundRobin();
+            case LC -> new LeastConnection();
+            case WLC -> new WeightedLeastConnection();
+            case SED -> new ShortestExpectedDelay();
+            case NQ -> new NeverQueue();
+            case FO -> new WeightedFailover();
+            case OVF -> new WeightedOverflow();
+            case LBLC -> new LocalityBasedLeastConnection(nanoClock, LocalityBasedLeastConnection.DEFAULT_EXPIRATION);
+            case LBLCR -> new LocalityBasedLeastConnectionWithReplication(
+                    nanoClock, LocalityBasedLeastConnectionWithReplication.DEFAULT_EXPIRATION);
             default -> throw new UnsupportedOperationException(kind.lvsName() + " is not implemented yet");
-        }
+        };
     }
 
     public static Scheduler create(SchedulerKind kind) {
