@@ -17,9 +17,12 @@ public final class Schedulers {
      */
     public static Scheduler create(SchedulerKind kind, Set<SchedulerFlag> flags, LongSupplier nanoClock) {
         // Each helper adds its cases here; the default goes once all thirteen exist.
-        switch (kind) {
+        return switch (kind) {
+            case DH -> new DestinationHashing();
+            case SH -> new SourceHashing(flags);
+            case MH -> new Maglev(flags);
             default -> throw new UnsupportedOperationException(kind.lvsName() + " is not implemented yet");
-        }
+        };
     }
 
     public static Scheduler create(SchedulerKind kind) {
