@@ -16,7 +16,7 @@ public final class Schedulers {
      * @param nanoClock monotonic time in nanoseconds, for the schedulers that age state (lblc, lblcr)
      */
     public static Scheduler create(SchedulerKind kind, Set<SchedulerFlag> flags, LongSupplier nanoClock) {
-        // Each helper adds its cases here; the default goes once all thirteen exist.
+        // No default: a new SchedulerKind without a scheduler is a compile error here.
         return switch (kind) {
             case RR -> new RoundRobin();
             case WRR -> new WeightedRoundRobin();
@@ -29,7 +29,9 @@ public final class Schedulers {
             case LBLC -> new LocalityBasedLeastConnection(nanoClock, LocalityBasedLeastConnection.DEFAULT_EXPIRATION);
             case LBLCR -> new LocalityBasedLeastConnectionWithReplication(
                     nanoClock, LocalityBasedLeastConnectionWithReplication.DEFAULT_EXPIRATION);
-            default -> throw new UnsupportedOperationException(kind.lvsName() + " is not implemented yet");
+            case DH -> new DestinationHashing();
+            case SH -> new SourceHashing(flags);
+            case MH -> new Maglev(flags);
         };
     }
 
