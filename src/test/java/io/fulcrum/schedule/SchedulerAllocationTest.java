@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,7 +21,15 @@ class SchedulerAllocationTest {
     @EnumSource(names = {"RR", "WRR", "LC", "WLC", "SED", "NQ", "FO", "OVF", "LBLC", "LBLCR"})
     void pickAllocatesNothingOnceWarm(SchedulerKind kind) {
         AtomicLong clock = new AtomicLong();
-        Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
+        assertPicksAllocateNothing(Schedulers.create(kind, Set.of(), clock::get), clock);
+    }
+
+    @Test
+    void weightedRoundRobinOnTheKernelLoopAllocatesNothingOnceWarm() {
+        assertPicksAllocateNothing(new WeightedRoundRobin(0), new AtomicLong());
+    }
+
+    private static void assertPicksAllocateNothing(Scheduler scheduler, AtomicLong clock) {
         List<TestDestination> pool = PoolRows.pool("3,1,2,5,0", "4/1,0/3,2/0,7/9,0/0", "-X---");
         scheduler.prepare(pool);
         Flow[] flows = {Flows.toVip(0x0A000064), Flows.toVip(0x0A000065)};
@@ -37,6 +46,6 @@ class SchedulerAllocationTest {
         }
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
 
-        assertThat(allocated).as("bytes allocated by 10 000 %s picks", kind.lvsName()).isZero();
+        assertThat(allocated).as("bytes allocated by 10 000 %s picks", scheduler.kind().lvsName()).isZero();
     }
 }

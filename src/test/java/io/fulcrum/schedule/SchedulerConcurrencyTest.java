@@ -3,6 +3,7 @@ package io.fulcrum.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,19 @@ class SchedulerConcurrencyTest {
     void weightedRoundRobinLosesAndRepeatsNoStep() throws Exception {
         // cycle of 10 (AABABCABCA for 5,3,2), 40 000 full cycles
         assertShares(new WeightedRoundRobin(), TestDestination.pool(5, 3, 2), 200_000, 120_000, 80_000);
+    }
+
+    @Test
+    void weightedRoundRobinOnTheKernelLoopLosesAndRepeatsNoStep() throws Exception {
+        assertShares(new WeightedRoundRobin(0), TestDestination.pool(5, 3, 2), 200_000, 120_000, 80_000);
+    }
+
+    @Test
+    void weightedRoundRobinOnALongCycleLosesAndRepeatsNoStep() throws Exception {
+        // weights summing to 400 000 with gcd 1: exactly one cycle, walked by the kernel loop
+        int[] weights = {65535, 65534, 65533, 65532, 65531, 65530, 6805};
+        assertShares(new WeightedRoundRobin(1000), TestDestination.pool(weights),
+                Arrays.stream(weights).asLongStream().toArray());
     }
 
     private static void assertShares(Scheduler scheduler, List<TestDestination> pool, long... expected)

@@ -91,10 +91,12 @@ class SchedulerProperties {
 
     @Property
     void wrrGivesEachDestItsWeightShareInEveryFullCycle(
-            @ForAll("weights") List<Integer> weights, @ForAll @IntRange(min = 1, max = 3) int cycles) {
+            @ForAll("weights") List<Integer> weights,
+            @ForAll @IntRange(min = 1, max = 3) int cycles,
+            @ForAll boolean kernelLoop) {
         int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
         List<TestDestination> pool = TestDestination.pool(w);
-        WeightedRoundRobin wrr = new WeightedRoundRobin();
+        WeightedRoundRobin wrr = new WeightedRoundRobin(kernelLoop ? 0 : WeightedRoundRobin.MAX_WALK);
         wrr.prepare(pool);
         int gcd = 0;
         long sum = 0;

@@ -9,13 +9,17 @@ import io.fulcrum.schedule.PoolOps.Reweight;
 import io.fulcrum.schedule.PoolOps.Toggle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-/** The precomputed walk against a line-by-line transcription of the kernel's loop. */
+/**
+ * Both ways to run wrr, the precomputed walk and the kernel loop on the packed mark, against a
+ * line-by-line transcription of the kernel's loop.
+ */
 class WeightedRoundRobinProperties {
 
     /** ip_vs_wrr.c: the mark (cl, cw, mw, di), ip_vs_wrr_schedule and ip_vs_wrr_dest_changed. */
@@ -95,10 +99,15 @@ class WeightedRoundRobinProperties {
         }
     }
 
+    /**
+     * One history replayed on the walk, on the loop, and on a scheduler whose threshold sends some
+     * of the pools the history goes through to each, so that cw also crosses from one to the other.
+     */
     @Property(tries = 1000)
     void picksExactlyWhatTheKernelLoopPicks(
             @ForAll("weights") List<Integer> weights,
             @ForAll @IntRange(min = 1, max = 3) int scale,
+            @ForAll @IntRange(min = 1, max = 40) int mixedMaxWalk,
             @ForAll("histories") List<PoolOps> history) {
         List<TestDestination> pool = new ArrayList<>();
         for (int w : weights) {
@@ -107,16 +116,22 @@ class WeightedRoundRobinProperties {
         int added = pool.size();
         KernelWrr kernel = new KernelWrr(pool);
         kernel.destChanged();
-        WeightedRoundRobin wrr = new WeightedRoundRobin();
-        wrr.prepare(pool);
+        Map<String, WeightedRoundRobin> schedulers = Map.of(
+                "walk", new WeightedRoundRobin(),
+                "loop", new WeightedRoundRobin(0),
+                "mixed", new WeightedRoundRobin(mixedMaxWalk));
+        schedulers.values().forEach(wrr -> wrr.prepare(pool));
 
         int step = 0;
         for (PoolOps op : history) {
             step++;
             if (op instanceof Pick) {
-                assertThat(PoolRows.name(wrr.pick(Flows.ANY)))
-                        .as("pick at step %d", step)
-                        .isEqualTo(PoolRows.name(kernel.schedule()));
+                String expected = PoolRows.name(kernel.schedule());
+                for (Map.Entry<String, WeightedRoundRobin> wrr : schedulers.entrySet()) {
+                    assertThat(PoolRows.name(wrr.getValue().pick(Flows.ANY)))
+                            .as("%s pick at step %d", wrr.getKey(), step)
+                            .isEqualTo(expected);
+                }
                 continue;
             }
             if (op instanceof Add a) {
@@ -133,7 +148,7 @@ class WeightedRoundRobinProperties {
                 pool.remove(r.index() % pool.size());
             }
             kernel.destChanged();
-            wrr.prepare(pool);
+            schedulers.values().forEach(wrr -> wrr.prepare(pool));
         }
     }
 
