@@ -28,8 +28,14 @@ final class Checks {
 
     /** An optional text is either absent or non-blank: lvs.cf has no way to say "present but empty". */
     static void text(Optional<String> text, String what) {
-        if (Objects.requireNonNull(text, what).filter(String::isBlank).isPresent()) {
-            throw new IllegalArgumentException(what + " is blank");
+        if (Objects.requireNonNull(text, what).filter(String::isEmpty).isPresent()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+    }
+
+    static void notEmpty(String text, String what) {
+        if (Objects.requireNonNull(text, what).isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty");
         }
     }
 

@@ -23,10 +23,10 @@ public record LegacyGlobals(
             "eth0", 0, true, Optional.empty(), Optional.empty(), Optional.empty());
 
     public LegacyGlobals {
-        Checks.name(rshCommand, "rsh_command");
-        Checks.name(debugLevel, "debug_level");
-        Checks.name(ipvsadm, "ipvsadm");
-        Checks.name(syncdIface, "syncd_iface");
+        Checks.notEmpty(rshCommand, "rsh_command");
+        Checks.notEmpty(debugLevel, "debug_level");
+        Checks.notEmpty(ipvsadm, "ipvsadm");
+        Checks.notEmpty(syncdIface, "syncd_iface");
         Checks.inRange(syncdId, 0, 255, "syncd_id");
         Checks.text(primaryShared, "primary_shared");
         Checks.text(backupShared, "backup_shared");
