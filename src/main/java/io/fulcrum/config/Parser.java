@@ -53,6 +53,8 @@ final class Parser {
             server = header(line);
         } else if (tokens.size() == 1 && first.is("}")) {
             closeInnermost(line.number());
+        } else if (first.is("=")) {
+            diagnostics.errorMessage(line.number(), "=", "missing key before `=`");
         } else {
             diagnostics.error(line.number(), first.text(), "expected `" + first.text() + " = value`");
         }

@@ -49,6 +49,8 @@ class BadFilesTest {
                         List.of("test.cf:4: port: missing value")),
                 arguments("missing equals", virtual("port 80", ""),
                         List.of("test.cf:4: port: expected `port = value`")),
+                arguments("missing key", virtual("= 80", ""),
+                        List.of("test.cf:4: missing key before `=`")),
                 arguments("not a number", virtual("", "weight = heavy"),
                         List.of("test.cf:8: weight: `heavy` is not a number")),
                 arguments("bad boolean", virtual("active = 2", ""),
