@@ -40,9 +40,9 @@ final class Binder {
                 case FailoverBlock block -> failovers.add(binder.block(Scope.Kind.FAILOVER, block.name(),
                         block.line(), block.body()));
                 case ServerBlock block -> {
+                    Scope orphan = binder.block(Scope.Kind.SERVER, block.name(), block.line(), block.body());
                     diagnostics.errorMessage(block.line(), "server",
-                            "server " + block.name() + ": a server block belongs in a virtual block");
-                    binder.block(Scope.Kind.SERVER, block.name(), block.line(), block.body());
+                            orphan.label() + ": a server block belongs in a virtual block");
                 }
             }
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,7 +54,7 @@ final class Clashes {
             }
             Scope first = seen.putIfAbsent(scope.name, scope);
             if (first != null) {
-                String keyword = scope.kind.name().toLowerCase(java.util.Locale.ROOT);
+                String keyword = scope.kind.name().toLowerCase(Locale.ROOT);
                 diagnostics.errorMessage(scope.line, keyword,
                         scope.label() + ": the name is already used at line " + first.line);
             }

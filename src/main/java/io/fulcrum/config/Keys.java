@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -148,7 +149,7 @@ final class Keys {
 
     private static SchedulerKind scheduler(ValueReader value) throws BadValue {
         String name = value.word();
-        return SchedulerKind.byLvsName(name.toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new BadValue(
+        return SchedulerKind.byLvsName(name.toLowerCase(Locale.ROOT)).orElseThrow(() -> new BadValue(
                 "unknown scheduler `" + name + "`; valid: " + String.join(", ", SchedulerKind.lvsNames())));
     }
 

@@ -76,7 +76,8 @@ final class Scope {
 
     /** The list bound to the key, whose elements the key table guarantees to be of the type. */
     <T> List<T> list(String key, Class<T> elementType) {
-        return get(key, List.class, List.of()).stream().map(elementType::cast).toList();
+        List<?> values = get(key, List.class, List.of());
+        return values.stream().map(elementType::cast).toList();
     }
 
     /** The line the key was set on, or the block's own line when it was not set. */

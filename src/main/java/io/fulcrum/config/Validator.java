@@ -252,8 +252,8 @@ final class Validator {
         return new HealthCheck(type, send, expect, useRegex, sendProgram, timeout, reentry,
                 virtual.get("quiesce_server", Boolean.class, false), loadMonitor,
                 virtual.get("check_path", String.class, HealthCheck.DEFAULT.path()),
-                virtual.list("check_status", StatusRange.class).isEmpty()
-                        ? HealthCheck.DEFAULT.statuses() : virtual.list("check_status", StatusRange.class),
+                virtual.has("check_status")
+                        ? virtual.list("check_status", StatusRange.class) : HealthCheck.DEFAULT.statuses(),
                 virtual.get("check_host", String.class),
                 virtual.get("check_port", Integer.class).map(OptionalInt::of).orElse(OptionalInt.empty()),
                 interval,

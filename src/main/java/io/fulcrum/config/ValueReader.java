@@ -129,11 +129,6 @@ final class ValueReader {
         return host(word());
     }
 
-    InetAddress literal() throws BadValue {
-        String text = word();
-        return literal(text).orElseThrow(() -> new BadValue("must be an IP address, not `" + text + "`"));
-    }
-
     /** A dotted quad (contiguous) or, as an extension, a prefix length: {@code 64} or {@code /64}. */
     int netmask() throws BadValue {
         String text = word();
