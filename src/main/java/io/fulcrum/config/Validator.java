@@ -76,6 +76,7 @@ final class Validator {
         RouterPair routerPair = routerPair(globals);
         Forwarding network = globals.get("network", Forwarding.class, Forwarding.NAT);
         Optional<NatRouter> natRouter = natRouter(globals, network);
+        LegacyGlobals legacy = legacy(globals);
         List<VirtualServer> virtuals = new ArrayList<>();
         for (Scope virtual : bound.virtuals()) {
             virtual(virtual, routerPair.backupActive()).ifPresent(virtuals::add);
@@ -90,7 +91,7 @@ final class Validator {
             return Optional.empty();
         }
         return Optional.of(new Config(globals.get("serial_no", Long.class, 0L), service, routerPair, network,
-                natRouter, timeouts(globals), legacy(globals), daemon(globals), virtuals, failovers));
+                natRouter, timeouts(globals), legacy, daemon(globals), virtuals, failovers));
     }
 
     private RouterPair routerPair(Scope globals) {

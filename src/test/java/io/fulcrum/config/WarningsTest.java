@@ -1,5 +1,6 @@
 package io.fulcrum.config;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +47,15 @@ class WarningsTest {
                 arguments("repeated key", withVirtualKeys("port = 81\nport = 82"),
                         List.of("test.cf:5: port: set again (first at line 4); the last value wins")),
                 arguments("nothing to say", withVirtualKeys("port = 81"), List.of()));
+    }
+
+    @Test
+    void warningsAreReportedAlongsideErrors() {
+        ConfigResult result = parse("syncdaemon = 1\nweight = 1\n" + MINIMAL);
+        assertThat(result.errors()).extracting(Object::toString)
+                .containsExactly("test.cf:2: `weight` belongs in a server block");
+        assertThat(result.warnings()).extracting(Object::toString).containsExactly(
+                "test.cf:1: syncdaemon: connections are not synchronised to the backup: they are lost on failover");
     }
 
     @ParameterizedTest(name = "{0}")
