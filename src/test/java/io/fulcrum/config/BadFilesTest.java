@@ -1,6 +1,7 @@
 package io.fulcrum.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -348,7 +349,7 @@ class BadFilesTest {
     }
 
     @Test
-    void unreadableFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void unreadableFile(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("missing.cf");
         ConfigResult result = LvsConfig.parse(missing);
         assertThat(result.errors()).extracting(Object::toString)

@@ -8,11 +8,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static io.fulcrum.config.ConfigTexts.parse;
 import static io.fulcrum.config.ConfigTexts.parseOk;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Piranha's lexical rules (piranha.md 1.1) and each place Fulcrum deliberately reads more. */
 class LexicalRulesTest {
@@ -176,7 +179,7 @@ class LexicalRulesTest {
 
     @Test
     void portsMayBeServiceNames() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/etc/services")));
+        assumeTrue(Files.exists(Path.of("/etc/services")));
         Config config = parseOk("heartbeat_port = smtp\n" + ConfigTexts.MINIMAL.replace("}", "port = https\n}"));
         assertThat(config.routerPair().heartbeatPort()).isEqualTo(25);
         assertThat(config.virtualServers().getFirst().port()).isEqualTo(443);

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -57,7 +58,7 @@ class ServiceKeyTest {
     @Test
     void listsAreCopied() throws Exception {
         InetAddress vip = InetAddress.getByName("192.0.2.10");
-        List<RealServer> servers = new java.util.ArrayList<>();
+        List<RealServer> servers = new ArrayList<>();
         VirtualServer virtual = new VirtualServer("v", true, vip, Optional.empty(), OptionalInt.empty(), 443,
                 Protocol.TCP, 0, List.of(), SchedulerKind.WLC, Set.of(), Persistence.NONE, Optional.empty(),
                 HealthCheck.DEFAULT, ProxySettings.DEFAULT, LegacyVirtualKeys.NONE, servers);
