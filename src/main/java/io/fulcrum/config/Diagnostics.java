@@ -1,0 +1,46 @@
+package io.fulcrum.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Collects every finding of one parse; nothing stops at the first error. */
+final class Diagnostics {
+
+    private final String source;
+    private final List<Diagnostic> all = new ArrayList<>();
+
+    Diagnostics(String source) {
+        this.source = source;
+    }
+
+    /** An error whose message starts with the key: {@code key: detail}. */
+    void error(int line, String key, String detail) {
+        add(line, key, key + ": " + detail, Severity.ERROR);
+    }
+
+    void warning(int line, String key, String detail) {
+        add(line, key, key + ": " + detail, Severity.WARNING);
+    }
+
+    /** An error whose message is given whole (it names the key in its own words). */
+    void errorMessage(int line, String key, String message) {
+        add(line, key, message, Severity.ERROR);
+    }
+
+    boolean hasErrors() {
+        return all.stream().anyMatch(d -> d.severity() == Severity.ERROR);
+    }
+
+    /** In file order; findings on one line keep the order they were found in. */
+    List<Diagnostic> list(Severity severity) {
+        return all.stream()
+                .filter(d -> d.severity() == severity)
+                .sorted(Comparator.comparingInt(Diagnostic::line))
+                .toList();
+    }
+
+    private void add(int line, String key, String message, Severity severity) {
+        all.add(new Diagnostic(source, line, key, message, severity));
+    }
+}

@@ -1,0 +1,7 @@
+package io.fulcrum.config;
+
+/** An error rejects the file; a warning reports something a user may not expect. */
+public enum Severity {
+    ERROR,
+    WARNING
+}

@@ -1,0 +1,153 @@
+package io.fulcrum.config;
+
+import io.fulcrum.model.CheckType;
+import io.fulcrum.model.Config;
+import io.fulcrum.model.EngineKind;
+import io.fulcrum.model.HealthCheck;
+import io.fulcrum.model.SchedulerFlag;
+import io.fulcrum.model.SorryServer;
+import io.fulcrum.model.StatusRange;
+import io.fulcrum.model.VirtualServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.fulcrum.config.ConfigTexts.MINIMAL;
+import static io.fulcrum.config.ConfigTexts.parseOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Fulcrum's keys beyond Piranha's, with their defaults. */
+class ExtensionsTest {
+
+    private static VirtualServer virtual(String keys) {
+        return parseOk(MINIMAL.replace("}", keys + "\n}")).virtualServers().getFirst();
+    }
+
+    @Test
+    void healthDefaultsFollowNanny() {
+        HealthCheck health = virtual("timeout = 6\nreentry = 30").health();
+        assertThat(health.type()).isEqualTo(CheckType.TCP);
+        assertThat(health.interval()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(health.rise()).isEqualTo(5);
+        assertThat(health.fall()).isEqualTo(1);
+        assertThat(health.path()).isEqualTo("/");
+        assertThat(health.statuses()).containsExactly(StatusRange.OK);
+        assertThat(virtual("timeout = 60\nreentry = 30").health().rise()).isEqualTo(1);
+        assertThat(virtual("").health().rise()).isEqualTo(18);
+    }
+
+    @Test
+    void sendProgramMakesTheDefaultCheckAProgram() {
+        assertThat(virtual("send_program = /bin/check %h").health().type()).isEqualTo(CheckType.PROGRAM);
+    }
+
+    @Test
+    void httpCheckKeys() {
+        HealthCheck health = virtual("""
+                check = https
+                check_path = /healthz
+                check_status = 200,204 300-399
+                check_host = www.example.com
+                check_port = 8443
+                check_interval = 2.5
+                rise = 3
+                fall = 2
+                """).health();
+        assertThat(health.type()).isEqualTo(CheckType.HTTPS);
+        assertThat(health.path()).isEqualTo("/healthz");
+        assertThat(health.statuses()).containsExactly(new StatusRange(200, 200), new StatusRange(204, 204),
+                new StatusRange(300, 399));
+        assertThat(health.statusOk(302)).isTrue();
+        assertThat(health.statusOk(201)).isFalse();
+        assertThat(health.host()).contains("www.example.com");
+        assertThat(health.port()).hasValue(8443);
+        assertThat(health.interval()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(health.rise()).isEqualTo(3);
+        assertThat(health.fall()).isEqualTo(2);
+    }
+
+    @Test
+    void proxyDefaultsAndKeys() {
+        assertThat(virtual("").proxy().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(virtual("").proxy().connectRetries()).isEqualTo(2);
+        assertThat(virtual("").proxy().drainTimeout()).isEqualTo(Duration.ofSeconds(300));
+        VirtualServer v = virtual("connect_timeout = 0.5\nconnect_retries = 0\ndrain_timeout = 30");
+        assertThat(v.proxy().connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(v.proxy().connectRetries()).isZero();
+        assertThat(v.proxy().drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void newSchedulersAndTheirFlags() {
+        VirtualServer v = virtual("scheduler = mh\nscheduler_flags = mh-port, mh-fallback");
+        assertThat(v.scheduler().lvsName()).isEqualTo("mh");
+        assertThat(v.sortedSchedulerFlags()).containsExactly(SchedulerFlag.MH_FALLBACK, SchedulerFlag.MH_PORT);
+        for (String name : List.of("sed", "nq", "fo", "ovf")) {
+            assertThat(virtual("scheduler = " + name).scheduler().lvsName()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void fwmarkPortsAndSorryServerPorts() throws Exception {
+        VirtualServer v = virtual("fwmark = 80\nfwmark_ports = 80, 443\nsorry_server = 10.0.5.5:8080");
+        assertThat(v.fwmarkPorts()).containsExactly(80, 443);
+        assertThat(v.sorryServer()).contains(new SorryServer(InetAddress.getByName("10.0.5.5"), 8080));
+        assertThat(virtual("port = 25\nsorry_server = 10.0.5.5").sorryServer().orElseThrow().port()).isEqualTo(25);
+    }
+
+    @Test
+    void realServerThresholds() {
+        VirtualServer v = virtual("server s {\n address = 10.0.1.1\n u_threshold = 100\n l_threshold = 50\n}");
+        assertThat(v.realServers().getFirst().uThreshold()).isEqualTo(100);
+        assertThat(v.realServers().getFirst().lThreshold()).isEqualTo(50);
+    }
+
+    @Test
+    void daemonAndHaKeys() {
+        Config config = parseOk("""
+                engine = nft
+                state_dir = /run/fulcrum-b
+                heartbeat_key_file = /etc/fulcrum/hb.key
+                failback = 1
+                failback_delay = 12.5
+                """ + MINIMAL);
+        assertThat(config.daemon().engine()).isEqualTo(EngineKind.NFT);
+        assertThat(config.daemon().stateDir()).isEqualTo(Path.of("/run/fulcrum-b"));
+        assertThat(config.daemon().controlSocket()).isEqualTo(Path.of("/run/fulcrum-b/fulcrum.sock"));
+        assertThat(config.daemon().pidFile()).isEqualTo(Path.of("/run/fulcrum-b/fulcrum.pid"));
+        assertThat(config.routerPair().heartbeatKeyFile()).contains(Path.of("/etc/fulcrum/hb.key"));
+        assertThat(config.routerPair().failback()).isTrue();
+        assertThat(config.routerPair().failbackDelay()).isEqualTo(Duration.ofMillis(12500));
+    }
+
+    @Test
+    void globalDefaultsArePiranhas() {
+        Config config = parseOk(MINIMAL);
+        assertThat(config.routerPair().heartbeatPort()).isEqualTo(539);
+        assertThat(config.routerPair().keepalive()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.routerPair().deadtime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.routerPair().backupActive()).isFalse();
+        assertThat(config.routerPair().failback()).isFalse();
+        assertThat(config.network().lvsName()).isEqualTo("nat");
+        assertThat(config.legacy().hardShutdown()).isTrue();
+        assertThat(config.daemon().engine()).isEqualTo(EngineKind.PROXY);
+        assertThat(config.daemon().controlSocket()).isEqualTo(Path.of("/run/fulcrum/fulcrum.sock"));
+        VirtualServer v = config.virtualServers().getFirst();
+        assertThat(v.port()).isEqualTo(80);
+        assertThat(v.scheduler().lvsName()).isEqualTo("wlc");
+        assertThat(v.protocol().lvsName()).isEqualTo("tcp");
+        assertThat(v.health().timeoutSeconds()).isEqualTo(10);
+        assertThat(v.health().reentrySeconds()).isEqualTo(180);
+    }
+
+    @Test
+    void serverDefaultsArePiranhas() {
+        VirtualServer v = virtual("server s {\n address = 10.0.1.1\n}");
+        assertThat(v.realServers().getFirst().active()).isFalse();
+        assertThat(v.realServers().getFirst().weight()).isEqualTo(1);
+        assertThat(v.realServers().getFirst().port()).isEqualTo(80);
+    }
+}

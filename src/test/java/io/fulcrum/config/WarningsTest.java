@@ -1,0 +1,69 @@
+package io.fulcrum.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.fulcrum.config.ConfigTexts.MINIMAL;
+import static io.fulcrum.config.ConfigTexts.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** Files that are accepted but tell the user something they would not expect. */
+class WarningsTest {
+
+    private static String withVirtualKeys(String keys) {
+        return MINIMAL.replace("}", keys + "\n}");
+    }
+
+    static Stream<Arguments> warnings() {
+        return Stream.of(
+                arguments("backup_active without a backup", "backup_active = 1\n" + MINIMAL,
+                        List.of("test.cf:1: backup_active: no `backup` router is given, so backup_active is cleared")),
+                arguments("VIP without a device on a router pair",
+                        "primary = 10.9.9.1\nbackup_active = 1\nbackup = 10.9.9.2\n" + MINIMAL,
+                        List.of("test.cf:6: address: no device for 10.0.0.1: Fulcrum cannot bring the VIP up when"
+                                + " this router takes over (write `address = IP DEVICE`)")),
+                arguments("pmask without persistent", withVirtualKeys("pmask = 255.255.255.0"),
+                        List.of("test.cf:4: pmask: not used without persistent")),
+                arguments("nat_router with direct routing", "network = direct\nnat_router = 10.0.9.1 eth1:1\n" + MINIMAL,
+                        List.of("test.cf:2: nat_router: not used with network = direct")),
+                arguments("load monitor", withVirtualKeys("load_monitor = rup"),
+                        List.of("test.cf:4: load_monitor: rup: dynamic weights are not implemented yet;"
+                                + " weights stay as configured")),
+                arguments("sync daemon", "syncdaemon = 1\n" + MINIMAL,
+                        List.of("test.cf:1: syncdaemon: connections are not synchronised to the backup:"
+                                + " they are lost on failover")),
+                arguments("program with another check", withVirtualKeys("send_program = /bin/true\ncheck = tcp"),
+                        List.of("test.cf:4: send_program: not used with check = tcp")),
+                arguments("send with an http check", withVirtualKeys("check = http\nsend = PING"),
+                        List.of("test.cf:5: send: not used with check = http")),
+                arguments("http keys with a tcp check", withVirtualKeys("check_path = /health"),
+                        List.of("test.cf:4: check_path: only used with check = http or https")),
+                arguments("repeated key", withVirtualKeys("port = 81\nport = 82"),
+                        List.of("test.cf:5: port: set again (first at line 4); the last value wins")),
+                arguments("nothing to say", withVirtualKeys("port = 81"), List.of()));
+    }
+
+    @Test
+    void warningsAreReportedAlongsideErrors() {
+        ConfigResult result = parse("syncdaemon = 1\nweight = 1\n" + MINIMAL);
+        assertThat(result.errors()).extracting(Object::toString)
+                .containsExactly("test.cf:2: `weight` belongs in a server block");
+        assertThat(result.warnings()).extracting(Object::toString).containsExactly(
+                "test.cf:1: syncdaemon: connections are not synchronised to the backup: they are lost on failover");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("warnings")
+    void warnsAndAccepts(String name, String text, List<String> expected) {
+        ConfigResult result = parse(text);
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.config()).isPresent();
+        assertThat(result.warnings()).extracting(Object::toString).containsExactlyElementsOf(expected);
+    }
+}
