@@ -16,10 +16,23 @@ public final class Schedulers {
      * @param nanoClock monotonic time in nanoseconds, for the schedulers that age state (lblc, lblcr)
      */
     public static Scheduler create(SchedulerKind kind, Set<SchedulerFlag> flags, LongSupplier nanoClock) {
-        // Each helper adds its cases here; the default goes once all thirteen exist.
-        switch (kind) {
-            default -> throw new UnsupportedOperationException(kind.lvsName() + " is not implemented yet");
-        }
+        // No default: a new SchedulerKind without a scheduler is a compile error here.
+        return switch (kind) {
+            case RR -> new RoundRobin();
+            case WRR -> new WeightedRoundRobin();
+            case LC -> new LeastConnection();
+            case WLC -> new WeightedLeastConnection();
+            case SED -> new ShortestExpectedDelay();
+            case NQ -> new NeverQueue();
+            case FO -> new WeightedFailover();
+            case OVF -> new WeightedOverflow();
+            case LBLC -> new LocalityBasedLeastConnection(nanoClock, LocalityBasedLeastConnection.DEFAULT_EXPIRATION);
+            case LBLCR -> new LocalityBasedLeastConnectionWithReplication(
+                    nanoClock, LocalityBasedLeastConnectionWithReplication.DEFAULT_EXPIRATION);
+            case DH -> new DestinationHashing();
+            case SH -> new SourceHashing(flags);
+            case MH -> new Maglev(flags);
+        };
     }
 
     public static Scheduler create(SchedulerKind kind) {
