@@ -1,0 +1,29 @@
+package io.fulcrum.table;
+
+import io.fulcrum.model.ServiceKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The virtual-server table at one moment, immutable: what the engines serve and the admin side
+ * lists. The data path reads the current snapshot once per new connection.
+ *
+ * @param version increases with every change published by the table
+ * @param entries the active virtual servers, in lvs.cf order
+ */
+public record TableSnapshot(long version, List<VirtualServerEntry> entries) {
+
+    public static final TableSnapshot EMPTY = new TableSnapshot(0, List.of());
+
+    public TableSnapshot {
+        entries = List.copyOf(entries);
+    }
+
+    public Optional<VirtualServerEntry> entry(ServiceKey key) {
+        return entries.stream().filter(e -> e.config().key().equals(key)).findFirst();
+    }
+
+    public Optional<VirtualServerEntry> entry(String virtualServerName) {
+        return entries.stream().filter(e -> e.config().name().equals(virtualServerName)).findFirst();
+    }
+}
