@@ -21,9 +21,13 @@ public record Diagnostic(String source, int line, String key, String message, Se
         }
     }
 
-    /** {@code SOURCE:LINE: message}, or {@code SOURCE: message} for the whole file. */
+    /**
+     * {@code SOURCE:LINE: message} ({@code SOURCE: message} for the whole file), with
+     * {@code warning: } before the message of a warning, as compilers write them.
+     */
     @Override
     public String toString() {
-        return line == 0 ? source + ": " + message : source + ":" + line + ": " + message;
+        String text = severity == Severity.WARNING ? "warning: " + message : message;
+        return line == 0 ? source + ": " + text : source + ":" + line + ": " + text;
     }
 }

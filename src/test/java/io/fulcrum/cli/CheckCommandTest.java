@@ -1,0 +1,87 @@
+package io.fulcrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CheckCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int check(Path file) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute("check", "-c", file.toString());
+    }
+
+    @Test
+    void theProjectExampleIsAcceptedWithAOneLineSummary() {
+        int exit = check(Path.of("examples/lvs.cf"));
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).singleElement().asString()
+                .startsWith("examples/lvs.cf: OK: ")
+                .contains("virtual server")
+                .contains("real server");
+    }
+
+    @Test
+    void thePiranhaReferenceExampleIsAccepted() {
+        int exit = check(Path.of("src/test/resources/piranha-example.lvs.cf"));
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("3 virtual servers (3 active)")
+                .contains("7 real servers (6 active)")
+                .contains("router pair 203.0.113.10 / 203.0.113.11");
+    }
+
+    @Test
+    void aBrokenFileFailsWithEveryErrorAsFileAndLine() throws IOException {
+        Path file = dir.resolve("broken.cf");
+        Files.writeString(file, """
+                serial_no = 1
+                primary = 10.0.0.1
+                virtual web {
+                     active = 1
+                     address = 10.0.0.100 eth0:1
+                     scheduler = fastest
+                     server a {
+                          address = 10.0.0.11
+                          active = 1
+                          wieght = 3
+                     }
+                }
+                """);
+
+        int exit = check(file);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString())
+                .contains(file + ":6: ")
+                .contains("fastest")
+                .contains(file + ":10: ")
+                .contains("did you mean");
+    }
+
+    @Test
+    void aMissingFileIsAnErrorNotAStackTrace() {
+        int exit = check(dir.resolve("nope.cf"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("nope.cf").doesNotContain("Exception");
+    }
+}
