@@ -1,0 +1,12 @@
+package io.fulcrum.health;
+
+/**
+ * Receives health changes. Called on the check's own virtual thread: events of one real server arrive in
+ * order, events of different real servers may arrive concurrently. Keep it quick; the next check of
+ * that real server waits for it.
+ */
+@FunctionalInterface
+public interface HealthListener {
+
+    void onChange(HealthEvent event);
+}
