@@ -22,7 +22,7 @@ final class Deadline {
         if (left <= 0) {
             throw new SocketTimeoutException("check deadline passed");
         }
-        return (int) Math.clamp(Math.ceilDiv(left, 1_000_000L), 1, Integer.MAX_VALUE);
+        return Math.clamp(Math.ceilDiv(left, 1_000_000L), 1, Integer.MAX_VALUE);
     }
 
     long nanosLeft() {

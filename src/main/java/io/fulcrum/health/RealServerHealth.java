@@ -74,11 +74,6 @@ public final class RealServerHealth {
         return (int) Math.min(weight, ramp);
     }
 
-    /** Whether the weight is still ramping up after a re-entry. */
-    public boolean slowStarting() {
-        return state == HealthState.UP && weight() < weight;
-    }
-
     public void record(boolean up) {
         switch (state) {
             case UNKNOWN -> state = up ? HealthState.UP : HealthState.DOWN;

@@ -67,20 +67,6 @@ class RealServerHealthTest {
     }
 
     @Test
-    void slowStartingUntilTheFullWeight() {
-        ManualClock clock = new ManualClock();
-        RealServerHealth health = new RealServerHealth(8, 1, 1, false, clock);
-        health.record(true);
-        assertThat(health.slowStarting()).as("not at start-up").isFalse();
-        health.record(false);
-        health.record(true);
-        assertThat(health.slowStarting()).isTrue();
-        clock.advance(Duration.ofSeconds(60));
-        assertThat(health.weight()).isEqualTo(8);
-        assertThat(health.slowStarting()).isFalse();
-    }
-
-    @Test
     void reweightKeepsTheState() {
         ManualClock clock = new ManualClock();
         RealServerHealth health = new RealServerHealth(10, 1, 1, false, clock);
