@@ -112,5 +112,10 @@ public record ProgramProbe(String command, Optional<String> expect, Duration tim
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.getInputStream().close();
+        } catch (IOException e) {
+            // already closed: nothing to release
+        }
     }
 }

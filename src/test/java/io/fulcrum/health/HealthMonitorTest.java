@@ -186,6 +186,21 @@ class HealthMonitorTest {
         assertThat(events).as("nothing reported after close").isEmpty();
     }
 
+    @Test
+    void closeIsPromptWhileACheckWaitsOnASlowServer() throws Exception {
+        TestServer slow = server(TestServer.slow(Duration.ofSeconds(30), "220 ready\r\n"));
+        HealthCheck banner = timing(check(CheckType.TCP, null, "220", false, null), INTERVAL, 1, 1, false);
+        monitor.apply(List.of(virtual("smtp", 25, Protocol.TCP, banner, real("r", slow.address(), 1))));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (slow.connections() == 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        monitor.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+        assertThat(events).as("nothing reported after close").isEmpty();
+    }
+
     private static boolean running(Path stat) {
         try {
             String text = Files.readString(stat);
