@@ -1,5 +1,6 @@
 package io.fulcrum.proxy;
 
+import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Protocol;
 import io.fulcrum.model.ServiceKey;
 import io.fulcrum.model.Timeouts;
@@ -112,7 +113,7 @@ public final class ProxyEngine implements Engine {
             if (service == null || !service.equals(listener.getValue().service())) {
                 listener.getValue().channel().close().syncUninterruptibly();
                 it.remove();
-                log.info("stopped listening on {}", listener.getKey());
+                log.info("stopped listening on {}", text(listener.getKey()));
             }
         }
         RuntimeException failure = null;
@@ -120,9 +121,9 @@ public final class ProxyEngine implements Engine {
             if (!listeners.containsKey(want.getKey())) {
                 try {
                     listeners.put(want.getKey(), new Listener(listen(want.getKey(), want.getValue()), want.getValue()));
-                    log.info("listening on {} for {}", want.getKey(), want.getValue().label());
+                    log.info("listening on {} for {}", text(want.getKey()), want.getValue().label());
                 } catch (RuntimeException e) {
-                    log.error("cannot listen on {}: {}", want.getKey(), e.getMessage());
+                    log.error("cannot listen on {}: {}", text(want.getKey()), e.getMessage());
                     failure = failure == null ? e : failure;
                 }
             }
@@ -131,6 +132,10 @@ public final class ProxyEngine implements Engine {
         if (failure != null) {
             throw new IllegalStateException("cannot listen on every virtual server: " + failure.getMessage(), failure);
         }
+    }
+
+    private static String text(InetSocketAddress address) {
+        return AddressText.withPort(address.getAddress(), address.getPort());
     }
 
     private Channel listen(InetSocketAddress address, ServiceKey service) {
@@ -184,14 +189,14 @@ public final class ProxyEngine implements Engine {
 
     @Override
     public List<ConnectionView> connections() {
-        return relays.stream().filter(Relay::isOpen).map(Relay::view).toList();
+        return relays.stream().map(Relay::view).toList();
     }
 
     @Override
     public synchronized int drain(Duration limit) {
         closeListeners();
         long deadline = System.nanoTime() + limit.toNanos();
-        while (!relays.isEmpty() && System.nanoTime() < deadline) {
+        while (openRelays() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             } catch (InterruptedException e) {
@@ -199,9 +204,13 @@ public final class ProxyEngine implements Engine {
                 break;
             }
         }
-        int cut = relays.size();
+        int cut = openRelays();
         relays.forEach(Relay::closeBoth);
         return cut;
+    }
+
+    private int openRelays() {
+        return (int) relays.stream().filter(Relay::isOpen).count();
     }
 
     private void closeListeners() {

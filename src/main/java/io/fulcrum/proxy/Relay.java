@@ -44,7 +44,8 @@ final class Relay {
     static final Duration DEFAULT_TCPFIN_TIMEOUT = Duration.ofSeconds(120);
 
     private enum State {
-        CONNECTING("SYN_RECV"), ESTABLISHED("ESTABLISHED"), CLIENT_FIN("CLOSE_WAIT"), SERVER_FIN("FIN_WAIT"), CLOSED("CLOSE");
+        CONNECTING("SYN_RECV"), ESTABLISHED("ESTABLISHED"), CLIENT_FIN("CLOSE_WAIT"), SERVER_FIN("FIN_WAIT"),
+        TIME_WAIT("TIME_WAIT"), CLOSED("CLOSE");
 
         final String ipvsName;
 
@@ -196,7 +197,7 @@ final class Relay {
     /** The real server left the pool: this connection may run until {@code limit}, then it is cut. */
     void drainWithin(Duration limit) {
         client.eventLoop().execute(() -> {
-            if (drainDeadline == null && state != State.CLOSED) {
+            if (drainDeadline == null && isOpen()) {
                 drainDeadline = client.eventLoop().schedule(this::closeBoth, limit.toNanos(), TimeUnit.NANOSECONDS);
             }
         });
@@ -219,11 +220,16 @@ final class Relay {
         }
     }
 
+    /**
+     * Both sides are closed. As in IPVS, a connection that was established lingers in TIME_WAIT,
+     * counted as inactive, for the half-closed timeout: that is what makes wlc and friends spread
+     * short connections from one client instead of always choosing the first idle real server.
+     */
     private void closed() {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || state == State.TIME_WAIT) {
             return;
         }
-        state = State.CLOSED;
+        boolean wasConnected = state != State.CONNECTING;
         if (upstream != null) {
             upstream.close();
         }
@@ -233,6 +239,21 @@ final class Relay {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
+        if (!wasConnected || placement == null) {
+            forget();
+            return;
+        }
+        if (countedActive) {
+            member.counters().deactivate();
+            countedActive = false;
+        }
+        state = State.TIME_WAIT;
+        touch();
+        client.eventLoop().schedule(this::forget, timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void forget() {
+        state = State.CLOSED;
         unbindMember();
         engine.unregister(this);
     }
@@ -250,8 +271,9 @@ final class Relay {
         return member;
     }
 
+    /** Still carrying bytes (not closed, not lingering in TIME_WAIT). */
     boolean isOpen() {
-        return state != State.CLOSED;
+        return state != State.CLOSED && state != State.TIME_WAIT;
     }
 
     ConnectionView view() {

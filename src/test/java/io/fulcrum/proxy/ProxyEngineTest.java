@@ -177,6 +177,24 @@ class ProxyEngineTest {
     }
 
     @Test
+    void closedConnectionsCountAsInactiveSoWlcSpreadsShortConnections() throws Exception {
+        vport = freePort();
+        TestRealServer a = realServer("a");
+        TestRealServer b = realServer("b");
+        serve(config("scheduler = wlc", servers(a, b)));
+
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            seen.add(servedBy());
+            int closedSoFar = i + 1;
+            await().atMost(Duration.ofSeconds(2)).until(() -> table.snapshot().entry("web").orElseThrow().pool().stream()
+                    .mapToInt(PoolMember::inactiveConnections).sum() == closedSoFar);
+        }
+
+        assertThat(seen).containsExactly("a", "b", "a", "b");
+    }
+
+    @Test
     void aPersistentClientSticksToItsRealServer() throws Exception {
         vport = freePort();
         TestRealServer a = realServer("a");
@@ -244,8 +262,10 @@ class ProxyEngineTest {
         for (int i = 0; i < 4; i++) {
             assertThat(servedBy()).isEqualTo("b");
         }
-        assertThat(table.snapshot().entry("web").orElseThrow().pool())
-                .allSatisfy(m -> assertThat(m.activeConnections() + m.inactiveConnections()).isLessThanOrEqualTo(1));
+        List<PoolMember> members = table.snapshot().entry("web").orElseThrow().pool();
+        assertThat(members.getFirst().activeConnections() + members.getFirst().inactiveConnections())
+                .as("a refused connect is not counted").isZero();
+        assertThat(members.get(1).counters().connections()).isEqualTo(4);
     }
 
     @Test
@@ -345,7 +365,10 @@ class ProxyEngineTest {
             client.socket.shutdownOutput();
             client.line();
         }
-        await().atMost(Duration.ofSeconds(2)).until(() -> member.activeConnections() + member.inactiveConnections() == 0);
+        // As in IPVS, the closed connection lingers in TIME_WAIT, counted as inactive.
+        await().atMost(Duration.ofSeconds(2)).until(() -> member.activeConnections() == 0);
+        assertThat(member.inactiveConnections()).isEqualTo(1);
+        assertThat(engine.connections()).extracting(c -> c.state()).containsExactly("TIME_WAIT");
         assertThat(member.counters().connections()).isEqualTo(1);
         assertThat(member.counters().inBytes()).isEqualTo(11);
         assertThat(member.counters().outBytes()).isEqualTo("a\n0123456789\nbye 11\n".length());
