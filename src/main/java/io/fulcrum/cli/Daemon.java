@@ -74,6 +74,11 @@ final class Daemon implements AutoCloseable {
         return router;
     }
 
+    /** What SIGTERM does, for callers inside the process (the demo's `quit`). */
+    void requestStop() {
+        stopSignal.countDown();
+    }
+
     void awaitStopSignal() throws InterruptedException {
         stopSignal.await();
     }
