@@ -18,6 +18,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -43,13 +44,21 @@ public final class ProxyEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyEngine.class);
 
-    /** A listening socket and the virtual server it serves. */
-    private record Listener(Channel channel, ServiceKey service) {
+    /**
+     * The listening sockets of one VIP:port and the virtual server they serve: with epoll, one
+     * socket per event loop bound with SO_REUSEPORT, so the kernel spreads accepts over every loop
+     * instead of one loop accepting for all.
+     */
+    private record Listener(List<Channel> channels, ServiceKey service) {
+        void close() {
+            channels.forEach(c -> c.close().syncUninterruptibly());
+        }
     }
 
     private final Supplier<TableSnapshot> snapshots;
     private final Transport transport;
     private final EventLoopGroup group;
+    private final int threads;
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final Set<ServiceKey> warnedUdp = new HashSet<>();
@@ -62,6 +71,7 @@ public final class ProxyEngine implements Engine {
     ProxyEngine(Supplier<TableSnapshot> snapshots, Transport transport, int threads) {
         this.snapshots = snapshots;
         this.transport = transport;
+        this.threads = threads;
         this.group = transport.newGroup(threads);
     }
 
@@ -111,7 +121,7 @@ public final class ProxyEngine implements Engine {
             Map.Entry<InetSocketAddress, Listener> listener = it.next();
             ServiceKey service = wanted.get(listener.getKey());
             if (service == null || !service.equals(listener.getValue().service())) {
-                listener.getValue().channel().close().syncUninterruptibly();
+                listener.getValue().close();
                 it.remove();
                 log.info("stopped listening on {}", text(listener.getKey()));
             }
@@ -138,7 +148,7 @@ public final class ProxyEngine implements Engine {
         return AddressText.withPort(address.getAddress(), address.getPort());
     }
 
-    private Channel listen(InetSocketAddress address, ServiceKey service) {
+    private List<Channel> listen(InetSocketAddress address, ServiceKey service) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -153,11 +163,21 @@ public final class ProxyEngine implements Engine {
                         channel.pipeline().addLast(new Relay(ProxyEngine.this, channel, service).clientHandler());
                     }
                 });
-        if (transport.epoll()) {
-            // A backup router listens on VIPs it does not hold yet; failover then needs no rebind.
-            bootstrap.option(EpollChannelOption.IP_FREEBIND, true);
+        if (!transport.epoll()) {
+            return List.of(bootstrap.bind(address).syncUninterruptibly().channel());
         }
-        return bootstrap.bind(address).syncUninterruptibly().channel();
+        // A backup router listens on VIPs it does not hold yet; failover then needs no rebind.
+        bootstrap.option(EpollChannelOption.IP_FREEBIND, true).option(EpollChannelOption.SO_REUSEPORT, true);
+        List<Channel> channels = new ArrayList<>(threads);
+        try {
+            for (int i = 0; i < threads; i++) {
+                channels.add(bootstrap.bind(address).syncUninterruptibly().channel());
+            }
+        } catch (RuntimeException e) {
+            channels.forEach(Channel::close);
+            throw e;
+        }
+        return List.copyOf(channels);
     }
 
     /**
@@ -214,7 +234,7 @@ public final class ProxyEngine implements Engine {
     }
 
     private void closeListeners() {
-        listeners.values().forEach(l -> l.channel().close().syncUninterruptibly());
+        listeners.values().forEach(Listener::close);
         listeners.clear();
     }
 
@@ -223,9 +243,9 @@ public final class ProxyEngine implements Engine {
         return Set.copyOf(listeners.keySet());
     }
 
-    synchronized Channel listener(InetSocketAddress address) {
+    synchronized List<Channel> listener(InetSocketAddress address) {
         Listener listener = listeners.get(address);
-        return listener == null ? null : listener.channel();
+        return listener == null ? List.of() : listener.channels();
     }
 
     @Override
