@@ -292,6 +292,8 @@ final class Relay {
     private final class Side extends ChannelInboundHandlerAdapter {
 
         private final boolean fromClient;
+        /** The last write of this side's bytes to the peer: a FIN must not overtake it. */
+        private ChannelFuture lastWrite;
 
         Side(boolean fromClient) {
             this.fromClient = fromClient;
@@ -320,7 +322,8 @@ final class Relay {
                 current.counters().addOutBytes(data.readableBytes());
             }
             Channel self = ctx.channel();
-            peer.writeAndFlush(data).addListener((ChannelFutureListener) f -> {
+            lastWrite = peer.writeAndFlush(data);
+            lastWrite.addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {
                     self.read();
                 } else {
@@ -352,10 +355,13 @@ final class Relay {
                 member.counters().deactivate();
                 countedActive = false;
             }
-            if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+            if (!(peer instanceof DuplexChannel duplex) || !peer.isActive()) {
+                closeBoth();
+            } else if (lastWrite == null || lastWrite.isDone()) {
                 duplex.shutdownOutput();
             } else {
-                closeBoth();
+                // Shutting the output down now would fail the write still queued: FIN after the data.
+                lastWrite.addListener((ChannelFutureListener) f -> duplex.shutdownOutput());
             }
         }
 
