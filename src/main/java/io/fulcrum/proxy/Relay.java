@@ -354,6 +354,9 @@ final class Relay {
                 state = fromClient ? State.CLIENT_FIN : State.SERVER_FIN;
                 member.counters().deactivate();
                 countedActive = false;
+                // the half-closed timeout applies from now on
+                idleCheck.cancel(false);
+                scheduleIdleCheck();
             }
             if (!(peer instanceof DuplexChannel duplex) || !peer.isActive()) {
                 closeBoth();

@@ -59,7 +59,12 @@ class ProxyEngineTest {
 
     /** A config with one virtual server on 127.0.0.1:vport; {@code servers} maps name -> "port weight". */
     private Config config(String virtualKeys, Map<String, String> servers) {
-        StringBuilder text = new StringBuilder("""
+        return config("", virtualKeys, servers);
+    }
+
+    private Config config(String globals, String virtualKeys, Map<String, String> servers) {
+        StringBuilder text = new StringBuilder(globals + """
+
                 virtual web {
                      active = 1
                      address = 127.0.0.1 lo
@@ -89,6 +94,12 @@ class ProxyEngineTest {
         if (engine == null) {
             engine = new ProxyEngine(table::snapshot);
         }
+        engine.apply(table.snapshot());
+    }
+
+    private void serveWith(Transport transport, Config config) {
+        table.apply(config);
+        engine = new ProxyEngine(table::snapshot, transport, 2);
         engine.apply(table.snapshot());
     }
 
@@ -413,6 +424,98 @@ class ProxyEngineTest {
         serve(config);
 
         assertThat(engine.listening()).contains(new InetSocketAddress(InetAddress.getByName("192.0.2.123"), vport));
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAfterTcpTimeout() throws Exception {
+        vport = freePort();
+        TestRealServer a = realServer("a");
+        serve(config("tcp_timeout = 1", "scheduler = rr", servers(a)));
+
+        try (Client client = new Client()) {
+            assertThat(client.line()).isEqualTo("a");
+            long start = System.nanoTime();
+            assertThat(client.line()).as("closed when idle").isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void aHalfClosedConnectionIsClosedAfterTcpfinTimeout() throws Exception {
+        vport = freePort();
+        ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        closeAfter.add(silent);
+        List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                accepted.add(silent.accept());
+            } catch (IOException e) {
+                // closed by the test
+            }
+        });
+        serve(config("tcpfin_timeout = 1", "scheduler = rr", Map.of("s", String.valueOf(silent.getLocalPort()))));
+
+        try (Client client = new Client()) {
+            await().atMost(Duration.ofSeconds(2)).until(() -> !accepted.isEmpty());
+            client.socket.shutdownOutput();
+            await().atMost(Duration.ofSeconds(2)).until(() -> engine.connections().stream()
+                    .anyMatch(c -> c.state().equals("CLOSE_WAIT")));
+            assertThat(client.line()).as("closed by tcpfin_timeout, not by the silent real server").isNull();
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void theUpperThresholdOverloadsARealServerThroughTheDataPath() throws Exception {
+        vport = freePort();
+        TestRealServer a = realServer("a");
+        TestRealServer b = realServer("b");
+        Config config = LvsConfig.parse("test.cf", """
+                virtual web {
+                     active = 1
+                     address = 127.0.0.1 lo
+                     port = %d
+                     check = none
+                     scheduler = rr
+                     server a {
+                          address = 127.0.0.1
+                          port = %d
+                          active = 1
+                          u_threshold = 1
+                     }
+                     server b {
+                          address = 127.0.0.1
+                          port = %d
+                          active = 1
+                     }
+                }
+                """.formatted(vport, a.port(), b.port())).config().orElseThrow();
+        serve(config);
+
+        try (Client toA = new Client()) {
+            assertThat(toA.line()).isEqualTo("a");
+            assertThat(table.snapshot().entry("web").orElseThrow().pool().getFirst().overloaded()).isTrue();
+            assertThat(servedBy()).isEqualTo("b");
+            assertThat(servedBy()).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void theNioFallbackRelaysToo() throws Exception {
+        vport = freePort();
+        TestRealServer a = realServer("a");
+        serveWith(Transport.nio(), config("scheduler = rr", servers(a)));
+
+        try (Client client = new Client()) {
+            assertThat(client.line()).isEqualTo("a");
+            assertThat(client.echo("over nio")).isEqualTo("over nio");
+            client.socket.shutdownOutput();
+            assertThat(client.line()).isEqualTo("bye 9");
+        }
+        assertThat(engine.name()).isEqualTo("proxy (nio)");
     }
 
     private Transport engineTransport() {
