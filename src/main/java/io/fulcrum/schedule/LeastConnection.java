@@ -1,25 +1,16 @@
 package io.fulcrum.schedule;
 
 import io.fulcrum.model.SchedulerKind;
-import java.util.List;
 
 /** lc: the smallest connection overhead wins, weights only exclude quiesced dests (ip_vs_lc.c). */
-public final class LeastConnection implements Scheduler {
+public final class LeastConnection extends StatelessScheduler {
 
-    private volatile Destination[] pool = new Destination[0];
-
-    @Override
-    public SchedulerKind kind() {
-        return SchedulerKind.LC;
+    public LeastConnection() {
+        super(SchedulerKind.LC);
     }
 
     @Override
-    public void prepare(List<? extends Destination> pool) {
-        this.pool = pool.toArray(new Destination[0]);
-    }
-
-    @Override
-    public Destination pick(Flow flow) {
+    Destination pick(Destination[] pool) {
         Destination least = null;
         long loh = 0;
         for (Destination d : pool) {

@@ -1,25 +1,16 @@
 package io.fulcrum.schedule;
 
 import io.fulcrum.model.SchedulerKind;
-import java.util.List;
 
 /** nq: the first idle dest if there is one, otherwise sed's choice (ip_vs_nq.c). */
-public final class NeverQueue implements Scheduler {
+public final class NeverQueue extends StatelessScheduler {
 
-    private volatile Destination[] pool = new Destination[0];
-
-    @Override
-    public SchedulerKind kind() {
-        return SchedulerKind.NQ;
+    public NeverQueue() {
+        super(SchedulerKind.NQ);
     }
 
     @Override
-    public void prepare(List<? extends Destination> pool) {
-        this.pool = pool.toArray(new Destination[0]);
-    }
-
-    @Override
-    public Destination pick(Flow flow) {
+    Destination pick(Destination[] pool) {
         Destination least = null;
         long loh = 0;
         long lw = 0;

@@ -1,25 +1,16 @@
 package io.fulcrum.schedule;
 
 import io.fulcrum.model.SchedulerKind;
-import java.util.List;
 
 /** wlc, the IPVS default: least overhead per unit of weight (ip_vs_wlc.c). */
-public final class WeightedLeastConnection implements Scheduler {
+public final class WeightedLeastConnection extends StatelessScheduler {
 
-    private volatile Destination[] pool = new Destination[0];
-
-    @Override
-    public SchedulerKind kind() {
-        return SchedulerKind.WLC;
+    public WeightedLeastConnection() {
+        super(SchedulerKind.WLC);
     }
 
     @Override
-    public void prepare(List<? extends Destination> pool) {
-        this.pool = pool.toArray(new Destination[0]);
-    }
-
-    @Override
-    public Destination pick(Flow flow) {
+    Destination pick(Destination[] pool) {
         return leastLoaded(pool);
     }
 
@@ -29,6 +20,15 @@ public final class WeightedLeastConnection implements Scheduler {
      * {@code loh * w(d) > doh * w(least)} in 64 bits so that no division is needed.
      */
     static Destination leastLoaded(Destination[] dests) {
+        return least(dests, false);
+    }
+
+    /** sed's choice: the same comparison with IPVS {@code ip_vs_sed_dest_overhead()} = active + 1. */
+    static Destination leastExpectedDelay(Destination[] dests) {
+        return least(dests, true);
+    }
+
+    private static Destination least(Destination[] dests, boolean expectedDelay) {
         int i = 0;
         Destination least = null;
         long lw = 0;
@@ -44,7 +44,7 @@ public final class WeightedLeastConnection implements Scheduler {
         if (least == null) {
             return null;
         }
-        long loh = least.overhead();
+        long loh = cost(least, expectedDelay);
         for (i++; i < dests.length; i++) {
             Destination d = dests[i];
             if (d.overloaded()) {
@@ -52,7 +52,7 @@ public final class WeightedLeastConnection implements Scheduler {
             }
             // a weight-0 dest makes the left side 0, so it can never win
             int w = d.weight();
-            long doh = d.overhead();
+            long doh = cost(d, expectedDelay);
             if (loh * w > doh * lw) {
                 least = d;
                 loh = doh;
@@ -60,5 +60,9 @@ public final class WeightedLeastConnection implements Scheduler {
             }
         }
         return least;
+    }
+
+    private static long cost(Destination d, boolean expectedDelay) {
+        return expectedDelay ? d.activeConnections() + 1L : d.overhead();
     }
 }

@@ -5,6 +5,7 @@ import io.fulcrum.model.Config;
 import io.fulcrum.model.RealServer;
 import io.fulcrum.model.ServiceKey;
 import io.fulcrum.model.SorryServer;
+import io.fulcrum.model.Timeouts;
 import io.fulcrum.model.VirtualServer;
 import io.fulcrum.schedule.Scheduler;
 import io.fulcrum.schedule.Schedulers;
@@ -56,6 +57,7 @@ public final class VirtualServerTable {
     private final LongSupplier nanoClock;
     private final AtomicReference<TableSnapshot> current = new AtomicReference<>(TableSnapshot.EMPTY);
     private Map<ServiceKey, ServiceState> services = Map.of();
+    private Timeouts timeouts = Timeouts.DEFAULT;
     private final Map<ServiceKey, VirtualServerEntry> entries = new HashMap<>();
 
     public VirtualServerTable(LongSupplier nanoClock) {
@@ -84,6 +86,7 @@ public final class VirtualServerTable {
             }
         }
         services = next;
+        timeouts = config.timeouts();
         entries.clear();
         next.forEach((key, state) -> entries.put(key, build(state)));
         return publish();
@@ -169,7 +172,7 @@ public final class VirtualServerTable {
     private TableSnapshot publish() {
         List<VirtualServerEntry> ordered = new ArrayList<>();
         services.keySet().forEach(key -> ordered.add(entries.get(key)));
-        TableSnapshot snapshot = new TableSnapshot(current.get().version() + 1, ordered);
+        TableSnapshot snapshot = new TableSnapshot(current.get().version() + 1, timeouts, ordered);
         current.set(snapshot);
         return snapshot;
     }

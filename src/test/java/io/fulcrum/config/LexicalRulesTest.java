@@ -197,7 +197,7 @@ class LexicalRulesTest {
         ConfigResult result = parse(ConfigTexts.MINIMAL.replace("}", "port = 81\nport = 82\n}"));
         assertThat(result.config().orElseThrow().virtualServers().getFirst().port()).isEqualTo(82);
         assertThat(result.warnings()).extracting(Object::toString)
-                .containsExactly("test.cf:5: port: set again (first at line 4); the last value wins");
+                .containsExactly("test.cf:5: warning: port: set again (first at line 4); the last value wins");
     }
 
     @Test

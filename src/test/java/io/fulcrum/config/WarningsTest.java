@@ -23,29 +23,29 @@ class WarningsTest {
     static Stream<Arguments> warnings() {
         return Stream.of(
                 arguments("backup_active without a backup", "backup_active = 1\n" + MINIMAL,
-                        List.of("test.cf:1: backup_active: no `backup` router is given, so backup_active is cleared")),
+                        List.of("test.cf:1: warning: backup_active: no `backup` router is given, so backup_active is cleared")),
                 arguments("VIP without a device on a router pair",
                         "primary = 10.9.9.1\nbackup_active = 1\nbackup = 10.9.9.2\n" + MINIMAL,
-                        List.of("test.cf:6: address: no device for 10.0.0.1: Fulcrum cannot bring the VIP up when"
+                        List.of("test.cf:6: warning: address: no device for 10.0.0.1: Fulcrum cannot bring the VIP up when"
                                 + " this router takes over (write `address = IP DEVICE`)")),
                 arguments("pmask without persistent", withVirtualKeys("pmask = 255.255.255.0"),
-                        List.of("test.cf:4: pmask: not used without persistent")),
+                        List.of("test.cf:4: warning: pmask: not used without persistent")),
                 arguments("nat_router with direct routing", "network = direct\nnat_router = 10.0.9.1 eth1:1\n" + MINIMAL,
-                        List.of("test.cf:2: nat_router: not used with network = direct")),
+                        List.of("test.cf:2: warning: nat_router: not used with network = direct")),
                 arguments("load monitor", withVirtualKeys("load_monitor = rup"),
-                        List.of("test.cf:4: load_monitor: rup: dynamic weights are not implemented yet;"
+                        List.of("test.cf:4: warning: load_monitor: rup: dynamic weights are not implemented yet;"
                                 + " weights stay as configured")),
                 arguments("sync daemon", "syncdaemon = 1\n" + MINIMAL,
-                        List.of("test.cf:1: syncdaemon: connections are not synchronised to the backup:"
+                        List.of("test.cf:1: warning: syncdaemon: connections are not synchronised to the backup:"
                                 + " they are lost on failover")),
                 arguments("program with another check", withVirtualKeys("send_program = /bin/true\ncheck = tcp"),
-                        List.of("test.cf:4: send_program: not used with check = tcp")),
+                        List.of("test.cf:4: warning: send_program: not used with check = tcp")),
                 arguments("send with an http check", withVirtualKeys("check = http\nsend = PING"),
-                        List.of("test.cf:5: send: not used with check = http")),
+                        List.of("test.cf:5: warning: send: not used with check = http")),
                 arguments("http keys with a tcp check", withVirtualKeys("check_path = /health"),
-                        List.of("test.cf:4: check_path: only used with check = http or https")),
+                        List.of("test.cf:4: warning: check_path: only used with check = http or https")),
                 arguments("repeated key", withVirtualKeys("port = 81\nport = 82"),
-                        List.of("test.cf:5: port: set again (first at line 4); the last value wins")),
+                        List.of("test.cf:5: warning: port: set again (first at line 4); the last value wins")),
                 arguments("nothing to say", withVirtualKeys("port = 81"), List.of()));
     }
 
@@ -55,7 +55,7 @@ class WarningsTest {
         assertThat(result.errors()).extracting(Object::toString)
                 .containsExactly("test.cf:2: `weight` belongs in a server block");
         assertThat(result.warnings()).extracting(Object::toString).containsExactly(
-                "test.cf:1: syncdaemon: connections are not synchronised to the backup: they are lost on failover");
+                "test.cf:1: warning: syncdaemon: connections are not synchronised to the backup: they are lost on failover");
     }
 
     @ParameterizedTest(name = "{0}")

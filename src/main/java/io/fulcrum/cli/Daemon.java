@@ -1,0 +1,101 @@
+package io.fulcrum.cli;
+
+import io.fulcrum.model.Config;
+import io.fulcrum.proxy.ProxyEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The process around a {@link Router}: its state directory and pid file, its control channel, and
+ * the signals (SIGHUP reloads; SIGTERM and SIGINT drain and stop).
+ */
+final class Daemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final Router router;
+    private final Path pidFile;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+    private Daemon(Router router, Path pidFile) {
+        this.router = router;
+        this.pidFile = pidFile;
+    }
+
+    static Daemon start(Path configFile, Config config) throws IOException {
+        Path stateDir = config.daemon().stateDir();
+        Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path pidFile = config.daemon().pidFile();
+        refuseIfRunning(pidFile);
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        Router router = new Router(configFile, config, table -> new ProxyEngine(table::snapshot));
+        Daemon daemon = new Daemon(router, pidFile);
+        try {
+            router.start();
+        } catch (RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(router::reload));
+        Signal.handle(new Signal("TERM"), signal -> daemon.stopSignal.countDown());
+        Signal.handle(new Signal("INT"), signal -> daemon.stopSignal.countDown());
+        log.info("fulcrum running as pid {} (reload: kill -HUP {} or fulcrum reload)",
+                ProcessHandle.current().pid(), ProcessHandle.current().pid());
+        return daemon;
+    }
+
+    /** A pid file left by a daemon that still runs means a second one must not start. */
+    private static void refuseIfRunning(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        Optional<ProcessHandle> other = Optional.empty();
+        try {
+            other = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (NumberFormatException e) {
+            log.warn("ignoring unreadable pid file {}", pidFile);
+        }
+        if (other.filter(ProcessHandle::isAlive).filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
+            throw new IllegalStateException("another Fulcrum daemon runs with pid " + other.get().pid()
+                    + " (pid file " + pidFile + "); set state_dir or pid_file to run a second router");
+        }
+        log.info("removing stale pid file {}", pidFile);
+    }
+
+    Router router() {
+        return router;
+    }
+
+    /** What SIGTERM does, for callers inside the process (the demo's `quit`). */
+    void requestStop() {
+        stopSignal.countDown();
+    }
+
+    void awaitStopSignal() throws InterruptedException {
+        stopSignal.await();
+    }
+
+    /** Drains within {@code limit} and returns the exit code: 0, the "SIGTERM exits 0". */
+    int stop(Duration limit) {
+        router.drain(limit);
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        router.close();
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            log.warn("cannot remove pid file {}: {}", pidFile, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.fulcrum.cli;
+
+import io.fulcrum.config.ConfigResult;
+import io.fulcrum.config.Diagnostic;
+import io.fulcrum.config.LvsConfig;
+import io.fulcrum.health.HealthEvent;
+import io.fulcrum.health.HealthMonitor;
+import io.fulcrum.model.Config;
+import io.fulcrum.model.VirtualServer;
+import io.fulcrum.table.Engine;
+import io.fulcrum.table.VirtualServerTable;
+import io.fulcrum.table.VirtualServerTable.MemberKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One router: wires the configuration, the virtual-server table, the health monitor and an engine
+ * together (what pulse, lvsd and the nannies were, in one process). Reloads are validated before
+ * anything changes and applied as a diff.
+ */
+final class Router implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** What a reload did: the new configuration, or every error of the rejected file. */
+    record ReloadOutcome(Optional<Config> config, List<Diagnostic> errors, List<Diagnostic> warnings) {
+        boolean applied() {
+            return config.isPresent();
+        }
+    }
+
+    private final Path configFile;
+    private final VirtualServerTable table;
+    private final Engine engine;
+    private final HealthMonitor health;
+    private final Object engineLock = new Object();
+    private volatile Config config;
+
+    Router(Path configFile, Config config, Function<VirtualServerTable, Engine> engineFactory) {
+        this.configFile = Objects.requireNonNull(configFile, "configFile");
+        this.config = Objects.requireNonNull(config, "config");
+        this.table = new VirtualServerTable();
+        this.engine = engineFactory.apply(table);
+        this.health = new HealthMonitor(this::onHealth);
+    }
+
+    /** Opens the listeners and starts checking the real servers. */
+    void start() {
+        table.apply(config);
+        publish();
+        health.apply(config.virtualServers());
+        log.info("serving {} virtual server(s) from {} with engine {}",
+                config.virtualServers().stream().filter(VirtualServer::active).count(), configFile, engine.name());
+    }
+
+    Config config() {
+        return config;
+    }
+
+    VirtualServerTable table() {
+        return table;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    /**
+     * Re-reads the configuration file. A file with errors is reported and changes nothing; a good one
+     * is applied as a diff: unchanged virtual and real servers keep their listeners, connections,
+     * counters and health.
+     */
+    synchronized ReloadOutcome reload() {
+        ConfigResult result = LvsConfig.parse(configFile);
+        result.warnings().forEach(w -> log.warn("reload: {}", w));
+        if (result.config().isEmpty()) {
+            result.errors().forEach(e -> log.error("reload rejected: {}", e));
+            log.error("reload rejected: {} error(s) in {}; still serving the previous configuration",
+                    result.errors().size(), configFile);
+            return new ReloadOutcome(Optional.empty(), result.errors(), result.warnings());
+        }
+        Config next = result.config().get();
+        if (next.daemon().engine() != config.daemon().engine() || !next.daemon().equals(config.daemon())) {
+            log.warn("reload: engine, state_dir, control_socket and pid_file take effect at the next start");
+        }
+        table.apply(next);
+        config = next;
+        publish();
+        health.apply(next.virtualServers());
+        log.info("reloaded {}: {} virtual server(s)", configFile,
+                next.virtualServers().stream().filter(VirtualServer::active).count());
+        return new ReloadOutcome(Optional.of(next), List.of(), result.warnings());
+    }
+
+    /** A health change goes to the table (in or out of the pool, weight) and from there to the engine. */
+    private void onHealth(HealthEvent event) {
+        Optional<VirtualServer> virtualServer = config.virtualServer(event.virtualServer());
+        if (virtualServer.isEmpty()) {
+            return;
+        }
+        MemberKey key = new MemberKey(virtualServer.get().key(), event.realServer().address(), event.realServer().port());
+        switch (event.state()) {
+            case UP -> table.setHealth(key, true, event.weight());
+            case QUIESCED -> table.setHealth(key, true, 0);
+            case DOWN, UNKNOWN -> table.setHealth(key, false, event.weight());
+        }
+        publish();
+    }
+
+    /**
+     * Hands the table's latest snapshot to the engine. Health events arrive on many threads; taking
+     * the latest under one lock means an older snapshot can never be applied after a newer one.
+     */
+    private void publish() {
+        synchronized (engineLock) {
+            engine.apply(table.snapshot());
+        }
+    }
+
+    /**
+     * Stops accepting, lets open connections finish for up to {@code limit}, then stops the checks;
+     * returns how many connections were cut at the limit.
+     */
+    int drain(Duration limit) {
+        log.info("stopping: no new connections; draining open ones for up to {} s", limit.toSeconds());
+        int cut = engine.drain(limit);
+        health.close();
+        if (cut > 0) {
+            log.warn("stopped: {} connection(s) were still open after {} s and were closed", cut, limit.toSeconds());
+        } else {
+            log.info("stopped: every connection ended");
+        }
+        return cut;
+    }
+
+    @Override
+    public void close() {
+        health.close();
+        engine.close();
+    }
+}
