@@ -9,29 +9,29 @@ import io.fulcrum.admin.wire.VirtualServerStatus;
 import java.util.List;
 
 /** Wire records built by hand: the table of reference/ipvs.md 4.1-4.4, listed out of ipvsadm's order. */
-final class WireSamples {
+public final class WireSamples {
 
     private WireSamples() {
     }
 
-    static RealServerStatus dest(String address, int port, String forward, int weight, int active, int inactive) {
+    public static RealServerStatus dest(String address, int port, String forward, int weight, int active, int inactive) {
         return new RealServerStatus("rs-" + address, address, port, address + ":" + port, forward, weight, active,
                 inactive, Stats.ZERO, Rates.ZERO);
     }
 
-    static RealServerStatus dest(String address, int port, Stats stats, Rates rates) {
+    public static RealServerStatus dest(String address, int port, Stats stats, Rates rates) {
         return new RealServerStatus("rs-" + address, address, port, address + ":" + port, "Route", 1, 0, 0,
                 stats, rates);
     }
 
-    static VirtualServerStatus service(String label, int fwmark, String protocol, String address, int port,
+    public static VirtualServerStatus service(String label, int fwmark, String protocol, String address, int port,
                                        String scheduler, int persistent, String mask, RealServerStatus... dests) {
         return new VirtualServerStatus("vs-" + label.strip(), label, fwmark, protocol, address, port, scheduler,
                 List.of(), persistent, mask, Stats.ZERO, Rates.ZERO, List.of(dests));
     }
 
     /** ipvs.md 4.1, with services and real servers shuffled: the listing must sort them back. */
-    static Status table() {
+    public static Status table() {
         return new Status("0.1.0", "proxy (epoll)", List.of(
                 service("FWM  10", 10, "TCP", "10.0.0.100", 80, "wrr", 360, null,
                         dest("192.168.10.12", 0, "Tunnel", 1, 2, 0),
@@ -49,7 +49,7 @@ final class WireSamples {
     }
 
     /** ipvs.md 4.2 and 4.3: one service with its counters and rates. */
-    static Status counted() {
+    public static Status counted() {
         VirtualServerStatus web = new VirtualServerStatus("web", "TCP  10.0.0.100:80", 0, "TCP", "10.0.0.100", 80,
                 "wlc", List.of(), 0, null,
                 new Stats(182_734, 9_934_011, 0, 812_345_678, 0),
@@ -62,7 +62,7 @@ final class WireSamples {
     }
 
     /** ipvs.md 4.4. */
-    static List<ConnectionEntry> connections() {
+    public static List<ConnectionEntry> connections() {
         return List.of(
                 new ConnectionEntry("TCP", 897, "ESTABLISHED", "203.0.113.7:51514", "10.0.0.100:80", "192.168.10.11:80"),
                 new ConnectionEntry("TCP", 108, "FIN_WAIT", "198.51.100.23:40022", "10.0.0.100:80", "192.168.10.12:80"),
