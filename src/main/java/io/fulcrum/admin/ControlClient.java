@@ -73,10 +73,9 @@ public final class ControlClient implements AutoCloseable {
     /** Asks the daemon to reload its file: the outcome says whether it was applied or why not. */
     public ReloadOutcome reload() throws ControlException {
         Response response = exchange(HttpMethod.POST, "/v1/reload");
-        if (response.code() == 422) {
-            return json(new Response(200, response.body()), new TypeReference<>() { });
-        }
-        return json(response, new TypeReference<>() { });
+        // 422 carries the rejected file's errors in the same record as an applied reload.
+        return response.code() == 422 ? parse(response, new TypeReference<>() { })
+                : json(response, new TypeReference<>() { });
     }
 
     @Override
@@ -144,11 +143,15 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private <T> T json(Response response, TypeReference<T> type) throws ControlException {
+        if (response.code() != 200) {
+            Problem problem = parse(response, new TypeReference<>() { });
+            throw new ControlException("the daemon answered " + response.code() + ": " + problem.error());
+        }
+        return parse(response, type);
+    }
+
+    private <T> T parse(Response response, TypeReference<T> type) throws ControlException {
         try {
-            if (response.code() != 200) {
-                Problem problem = Json.read(response.body(), new TypeReference<>() { });
-                throw new ControlException("the daemon answered " + response.code() + ": " + problem.error());
-            }
             return Json.read(response.body(), type);
         } catch (IOException e) {
             throw new ControlException("the daemon on " + socket + " sent an answer this CLI cannot read ("
