@@ -1,0 +1,283 @@
+package io.fulcrum.admin;
+
+import com.sun.security.auth.module.UnixSystem;
+import io.fulcrum.admin.wire.Problem;
+import io.fulcrum.admin.wire.ReloadOutcome;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon's local control channel: HTTP/1.1 with JSON bodies on a Unix domain socket, the same
+ * routes the REST API will serve over TCP.
+ * <ul>
+ *   <li>{@code GET /v1/status}: the table ({@link io.fulcrum.admin.wire.Status})</li>
+ *   <li>{@code GET /v1/connections}: the open connections</li>
+ *   <li>{@code POST /v1/reload}: reload the configuration file; 200 when applied, 422 with every
+ *       error when rejected (then nothing changed)</li>
+ * </ul>
+ * Only root and the daemon's own user may use it: the socket file has mode 0600, its directory is
+ * created with 0700, and each request's peer credentials are checked as well, so that a socket
+ * left in a wider directory is still closed to others.
+ *
+ * <p>Handlers run on virtual threads (a reload parses and applies a file); one connection is served
+ * one request at a time.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final Path socket;
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private ControlServer(Path socket, EventLoopGroup group, Channel channel) {
+        this.socket = socket;
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Listens on {@code socket}. Creates its directory (mode 0700) when missing, replaces a stale
+     * socket file left by a daemon that died, and refuses to start when a daemon still answers on
+     * it or when the path is something other than a socket.
+     */
+    public static ControlServer start(Path socket, StatusSource status, ReloadHandler reload) throws IOException {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reload, "reload");
+        if (!Epoll.isAvailable()) {
+            throw new IOException("the control socket needs Netty's native epoll transport: "
+                    + Epoll.unavailabilityCause().getMessage());
+        }
+        Path path = socket.toAbsolutePath();
+        createDirectory(path.getParent());
+        removeStale(path);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Channel channel = bind(path, group, new Routes(status, reload, new UnixSystem().getUid()));
+            return new ControlServer(path, group, channel);
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            // The next start replaces a stale socket file anyway.
+        }
+    }
+
+    private static void createDirectory(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        Files.createDirectories(directory.getParent());
+        try {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException raced) {
+            return;
+        }
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static void removeStale(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isOther()) {
+            throw new IOException(path + " exists and is not a socket; not replacing it");
+        }
+        if (answers(path)) {
+            throw new IOException("another Fulcrum daemon is listening on " + path);
+        }
+        Files.delete(path);
+    }
+
+    private static boolean answers(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    /**
+     * Binds under a temporary name, restricts the file to 0600, then renames it into place, so
+     * that the socket is never reachable at its real path with wider permissions.
+     */
+    private static Channel bind(Path path, EventLoopGroup group, Routes routes) throws IOException {
+        Path temporary = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(temporary);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel child) {
+                        child.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new RequestHandler(routes));
+                    }
+                });
+        Channel channel;
+        try {
+            channel = bootstrap.bind(new DomainSocketAddress(temporary.toFile())).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + path, e);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            channel.close().syncUninterruptibly();
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        return channel;
+    }
+
+    /** The routes, independent of the transport. */
+    record Routes(StatusSource status, ReloadHandler reload, long ownerUid) {
+
+        /** @param allow the method to name in an Allow header (405 only) */
+        record Answer(HttpResponseStatus status, Object body, String allow) {
+
+            Answer(HttpResponseStatus status, Object body) {
+                this(status, body, null);
+            }
+        }
+
+        /** Root and the daemon's own user may use the channel. */
+        boolean allows(int peerUid) {
+            long uid = Integer.toUnsignedLong(peerUid);
+            return uid == 0 || uid == ownerUid;
+        }
+
+        Answer answer(HttpMethod method, String path) {
+            return switch (path) {
+                case "/v1/status" -> method.equals(HttpMethod.GET)
+                        ? new Answer(HttpResponseStatus.OK, status.status()) : notAllowed(method, path, "GET");
+                case "/v1/connections" -> method.equals(HttpMethod.GET)
+                        ? new Answer(HttpResponseStatus.OK, status.connections()) : notAllowed(method, path, "GET");
+                case "/v1/reload" -> method.equals(HttpMethod.POST) ? reloaded() : notAllowed(method, path, "POST");
+                default -> new Answer(HttpResponseStatus.NOT_FOUND, new Problem("no such resource: " + path));
+            };
+        }
+
+        private Answer reloaded() {
+            ReloadOutcome outcome = reload.reload();
+            return new Answer(outcome.applied() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, outcome);
+        }
+
+        private static Answer notAllowed(HttpMethod method, String path, String allowed) {
+            return new Answer(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    new Problem(method + " is not allowed on " + path + "; use " + allowed), allowed);
+        }
+    }
+
+    /** Serves one request at a time per connection: reading pauses while a handler runs. */
+    private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        private final Routes routes;
+
+        RequestHandler(Routes routes) {
+            this.routes = routes;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            int peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
+            if (!routes.allows(peer)) {
+                send(ctx, new Routes.Answer(HttpResponseStatus.FORBIDDEN,
+                        new Problem("uid " + peer + " may not use this control socket")), false);
+                return;
+            }
+            HttpMethod method = request.method();
+            String path = request.uri().split("\\?", 2)[0];
+            ctx.channel().config().setAutoRead(false);
+            Thread.ofVirtual().name("control-request").start(() -> {
+                Routes.Answer answer;
+                try {
+                    answer = routes.answer(method, path);
+                } catch (RuntimeException e) {
+                    answer = new Routes.Answer(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            new Problem(e.getMessage() != null ? e.getMessage() : e.toString()));
+                }
+                Routes.Answer done = answer;
+                ctx.executor().execute(() -> {
+                    send(ctx, done, keepAlive);
+                    ctx.channel().config().setAutoRead(true);
+                });
+            });
+        }
+
+        private static void send(ChannelHandlerContext ctx, Routes.Answer answer, boolean keepAlive) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                    Unpooled.wrappedBuffer(Json.write(answer.body())));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            if (answer.allow() != null) {
+                response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
+            }
+            HttpUtil.setKeepAlive(response, keepAlive);
+            var written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

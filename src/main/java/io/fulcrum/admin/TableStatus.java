@@ -1,0 +1,123 @@
+package io.fulcrum.admin;
+
+import io.fulcrum.admin.wire.ConnectionEntry;
+import io.fulcrum.admin.wire.Rates;
+import io.fulcrum.admin.wire.RealServerStatus;
+import io.fulcrum.admin.wire.Stats;
+import io.fulcrum.admin.wire.Status;
+import io.fulcrum.admin.wire.VirtualServerStatus;
+import io.fulcrum.model.AddressText;
+import io.fulcrum.model.Forwarding;
+import io.fulcrum.model.Persistence;
+import io.fulcrum.model.SchedulerFlag;
+import io.fulcrum.model.VirtualServer;
+import io.fulcrum.table.ConnectionView;
+import io.fulcrum.table.Engine;
+import io.fulcrum.table.PoolMember;
+import io.fulcrum.table.RateEstimator;
+import io.fulcrum.table.RealServerCounters;
+import io.fulcrum.table.TableSnapshot;
+import io.fulcrum.table.VirtualServerEntry;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's {@link StatusSource}: the wire records built from the table's current snapshot, the
+ * live counters, the rate estimator and the engine.
+ *
+ * <p>A virtual server's totals are the sums over the real servers listed (IPVS keeps separate
+ * service counters that also remember removed dests; Fulcrum's counters live with the real servers).
+ * The sorry server is listed, with weight 1, while it is in use, which is when lvsd had it in IPVS.
+ */
+public final class TableStatus implements StatusSource {
+
+    private final Supplier<TableSnapshot> table;
+    private final Supplier<Forwarding> forwarding;
+    private final Engine engine;
+    private final RateEstimator rates;
+    private final String version;
+
+    /**
+     * @param forwarding the configuration's {@code network} now: it is global in lvs.cf, not part of
+     *                   the table
+     */
+    public TableStatus(Supplier<TableSnapshot> table, Supplier<Forwarding> forwarding, Engine engine,
+                       RateEstimator rates, String version) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.rates = Objects.requireNonNull(rates, "rates");
+        this.version = Objects.requireNonNull(version, "version");
+    }
+
+    @Override
+    public Status status() {
+        String forward = forwarding.get().ipvsadmLabel();
+        List<VirtualServerStatus> virtualServers = new ArrayList<>();
+        for (VirtualServerEntry entry : table.get().entries()) {
+            virtualServers.add(virtualServer(entry, forward));
+        }
+        return new Status(version, engine.name(), virtualServers);
+    }
+
+    @Override
+    public List<ConnectionEntry> connections() {
+        return engine.connections().stream().map(TableStatus::connection).toList();
+    }
+
+    private VirtualServerStatus virtualServer(VirtualServerEntry entry, String forward) {
+        VirtualServer config = entry.config();
+        List<PoolMember> listed = new ArrayList<>(entry.pool());
+        if (listed.stream().noneMatch(m -> m.weight() > 0)) {
+            entry.sorryServer().ifPresent(listed::add);
+        }
+        List<RealServerStatus> realServers = listed.stream().map(m -> realServer(m, forward)).toList();
+        Stats stats = realServers.stream().map(RealServerStatus::stats).reduce(Stats.ZERO, Stats::plus);
+        Rates totalRates = realServers.stream().map(RealServerStatus::rates).reduce(Rates.ZERO, Rates::plus);
+        Persistence persistence = config.persistence();
+        return new VirtualServerStatus(config.name(), config.key().label(), config.fwmark(), config.protocol().label(),
+                AddressText.of(config.address()), config.port(), config.scheduler().lvsName(),
+                config.sortedSchedulerFlags().stream().map(SchedulerFlag::lvsName).toList(),
+                persistence.timeoutSeconds(), persistentMask(persistence, config.address() instanceof Inet6Address),
+                stats, totalRates, realServers);
+    }
+
+    private RealServerStatus realServer(PoolMember member, String forward) {
+        RealServerCounters counters = member.counters();
+        RateEstimator.Rates estimate = rates.rates(counters);
+        return new RealServerStatus(member.realServer().name(), AddressText.of(member.realServer().address()),
+                member.realServer().port(), member.realServer().endpoint(), forward, member.weight(),
+                counters.activeConnections(), counters.inactiveConnections(),
+                new Stats(counters.connections(), 0, 0, counters.inBytes(), counters.outBytes()),
+                new Rates(estimate.cps(), 0, 0, estimate.inBps(), estimate.outBps()));
+    }
+
+    /** ipvsadm prints the mask only when it is narrower than a whole address. */
+    static String persistentMask(Persistence persistence, boolean ipv6) {
+        if (!persistence.isPersistent() || persistence.prefixLength().isEmpty()) {
+            return null;
+        }
+        int prefix = persistence.prefixLength().getAsInt();
+        if (ipv6) {
+            return prefix == 128 ? null : Integer.toString(prefix);
+        }
+        if (prefix >= 32) {
+            return null;
+        }
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        return (mask >>> 24) + "." + (mask >>> 16 & 0xff) + "." + (mask >>> 8 & 0xff) + "." + (mask & 0xff);
+    }
+
+    private static ConnectionEntry connection(ConnectionView view) {
+        return new ConnectionEntry(view.protocol().label(), view.expires().toSeconds(), view.state(),
+                endpoint(view.client()), endpoint(view.virtual()), endpoint(view.real()));
+    }
+
+    private static String endpoint(InetSocketAddress address) {
+        return AddressText.withPort(address.getAddress(), address.getPort());
+    }
+}

@@ -1,0 +1,21 @@
+package io.fulcrum.admin.wire;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The running table as {@code GET /v1/status} serves it, and what {@code fulcrum status} renders in
+ * ipvsadm's layouts.
+ *
+ * @param version        the daemon's version
+ * @param engine         the engine serving the table, e.g. {@code proxy (epoll)}
+ * @param virtualServers the virtual servers in the table, in lvs.cf order
+ */
+public record Status(String version, String engine, List<VirtualServerStatus> virtualServers) {
+
+    public Status {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(engine, "engine");
+        virtualServers = List.copyOf(virtualServers);
+    }
+}

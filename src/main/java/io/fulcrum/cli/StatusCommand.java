@@ -1,0 +1,77 @@
+package io.fulcrum.cli;
+
+import io.fulcrum.admin.ControlClient;
+import io.fulcrum.admin.ControlException;
+import io.fulcrum.admin.IpvsadmFormat;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fulcrum status}: the running table, read from the daemon over its control socket and
+ * printed in the layouts of {@code ipvsadm -L -n}, so that scripts written for ipvsadm read it.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {
+                "Print the running daemon's table as `ipvsadm -L -n` does.",
+                "-c/--connection, --stats and --rate are ipvsadm's options of the same names.",
+                "The lvs.cf is given with --config only: -c means the connection list, as in ipvsadm."})
+final class StatusCommand implements Callable<Integer> {
+
+    static final class Listing {
+        @Option(names = {"-c", "--connection"}, description = "List the open connections (ipvsadm -L -n -c).")
+        boolean connections;
+
+        @Option(names = "--stats", description = "Counters: Conns, InPkts, OutPkts, InBytes, OutBytes."
+                + " Packet counts are 0 under the proxy engine, which relays streams and never sees packets.")
+        boolean stats;
+
+        @Option(names = "--rate", description = "Per-second rates: CPS, InPPS, OutPPS, InBPS, OutBPS"
+                + " (2-second samples, smoothed as by IPVS). Packet rates are 0 as with --stats.")
+        boolean rate;
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    private Listing listing;
+
+    @Mixin
+    private ControlSocketOption socket;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Path> path = socket.resolve(err);
+        if (path.isEmpty()) {
+            return 1;
+        }
+        try (ControlClient client = new ControlClient(path.get())) {
+            out.print(render(client));
+            out.flush();
+            return 0;
+        } catch (ControlException e) {
+            err.println("fulcrum status: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private String render(ControlClient client) throws ControlException {
+        if (listing == null) {
+            return IpvsadmFormat.list(client.status());
+        }
+        if (listing.connections) {
+            return IpvsadmFormat.connections(client.connections());
+        }
+        return listing.stats ? IpvsadmFormat.stats(client.status()) : IpvsadmFormat.rate(client.status());
+    }
+}

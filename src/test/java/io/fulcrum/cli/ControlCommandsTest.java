@@ -1,0 +1,192 @@
+package io.fulcrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fulcrum.admin.ControlServer;
+import io.fulcrum.admin.IpvsadmFormat;
+import io.fulcrum.admin.StatusSource;
+import io.fulcrum.admin.WireSamples;
+import io.fulcrum.admin.wire.ConnectionEntry;
+import io.fulcrum.admin.wire.ReloadOutcome;
+import io.fulcrum.admin.wire.Status;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code fulcrum status} and {@code fulcrum reload} against a real control socket with fake sources. */
+class ControlCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private ReloadOutcome nextReload = ReloadOutcome.applied("lvs.cf: OK: 4 virtual servers (4 active)");
+    private ControlServer server;
+
+    private final StatusSource source = new StatusSource() {
+        @Override
+        public Status status() {
+            return WireSamples.table();
+        }
+
+        @Override
+        public List<ConnectionEntry> connections() {
+            return WireSamples.connections();
+        }
+    };
+
+    private Path socket() {
+        return dir.resolve("state/fulcrum.sock");
+    }
+
+    private void startDaemon() throws IOException {
+        server = ControlServer.start(socket(), source, () -> nextReload);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void statusPrintsTheTableAsIpvsadmListsIt() throws IOException {
+        startDaemon();
+
+        int exit = run("status", "--socket", socket().toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).isEqualTo(IpvsadmFormat.list(WireSamples.table()));
+    }
+
+    @Test
+    void statusTakesIpvsadmsListingOptions() throws IOException {
+        startDaemon();
+
+        assertThat(run("status", "--stats", "--socket", socket().toString())).isZero();
+        assertThat(out.toString()).isEqualTo(IpvsadmFormat.stats(WireSamples.table()));
+        out.getBuffer().setLength(0);
+
+        assertThat(run("status", "--rate", "--socket", socket().toString())).isZero();
+        assertThat(out.toString()).isEqualTo(IpvsadmFormat.rate(WireSamples.table()));
+        out.getBuffer().setLength(0);
+
+        assertThat(run("status", "-c", "--socket", socket().toString())).isZero();
+        assertThat(out.toString()).isEqualTo(IpvsadmFormat.connections(WireSamples.connections()))
+                .startsWith("IPVS connection entries\n");
+        out.getBuffer().setLength(0);
+
+        assertThat(run("status", "--connection", "--socket", socket().toString())).isZero();
+        assertThat(out.toString()).startsWith("IPVS connection entries\n");
+    }
+
+    @Test
+    void statusFindsTheSocketFromTheConfigsControlSocket() throws IOException {
+        startDaemon();
+        Path config = dir.resolve("lvs.cf");
+        Files.writeString(config, """
+                primary = 10.0.0.1
+                control_socket = %s
+                virtual web {
+                     active = 1
+                     address = 10.0.0.100 eth0:1
+                     server a {
+                          address = 192.168.10.11
+                          active = 1
+                     }
+                }
+                """.formatted(socket()));
+
+        int exit = run("status", "--config", config.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("Fulcrum version 0.1.0 (engine=proxy (epoll))\n");
+    }
+
+    @Test
+    void aConfigThatDoesNotParseNamesItsErrorsAndAsksForTheSocket() throws IOException {
+        Path config = dir.resolve("lvs.cf");
+        Files.writeString(config, "primary = 10.0.0.1\nbogus_key = 1\n");
+
+        int exit = run("status", "--config", config.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains(config + ":2: ").contains("pass --socket PATH");
+    }
+
+    @Test
+    void theListingOptionsExcludeEachOtherAndSocketExcludesConfig() {
+        assertThat(run("status", "-c", "--stats")).isEqualTo(2);
+        assertThat(run("status", "--socket", "a", "--config", "b")).isEqualTo(2);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @Test
+    void withoutADaemonStatusSaysSoInOneLine() {
+        int exit = run("status", "--socket", socket().toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo("fulcrum status: no Fulcrum daemon is listening on " + socket()
+                + ": is it running? (fulcrum run -c FILE)\n");
+    }
+
+    @Test
+    void anAppliedReloadPrintsTheSummary() throws IOException {
+        startDaemon();
+
+        int exit = run("reload", "--socket", socket().toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).isEqualTo("reloaded: lvs.cf: OK: 4 virtual servers (4 active)\n");
+    }
+
+    @Test
+    void aRejectedReloadPrintsEveryErrorAndExits1() throws IOException {
+        nextReload = ReloadOutcome.rejected(List.of("lvs.cf:6: unknown scheduler 'fastest'",
+                "lvs.cf:10: unknown key 'wieght': did you mean 'weight'?"));
+        startDaemon();
+
+        int exit = run("reload", "--socket", socket().toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo("""
+                lvs.cf:6: unknown scheduler 'fastest'
+                lvs.cf:10: unknown key 'wieght': did you mean 'weight'?
+                reload rejected: 2 errors; the daemon keeps its current configuration
+                """);
+    }
+
+    @Test
+    void withoutADaemonReloadSaysSo() {
+        int exit = run("reload", "--socket", socket().toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("fulcrum reload: no Fulcrum daemon is listening on " + socket());
+    }
+
+    @Test
+    void statusHelpExplainsThatMinusCIsTheConnectionList() {
+        run("status", "--help");
+
+        assertThat(out.toString()).contains("-c, --connection").contains("--config=FILE").contains("--socket=PATH")
+                .contains("-c means the connection list");
+    }
+}
