@@ -1,14 +1,22 @@
 package io.fulcrum.cli;
 
+import io.fulcrum.admin.ControlServer;
+import io.fulcrum.admin.TableStatus;
+import io.fulcrum.admin.wire.ReloadOutcome;
 import io.fulcrum.model.Config;
+import io.fulcrum.table.RateEstimator;
 import io.fulcrum.proxy.ProxyEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -24,6 +32,9 @@ final class Daemon implements AutoCloseable {
     private final Router router;
     private final Path pidFile;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("rate-estimator").daemon().factory());
+    private ControlServer control;
 
     private Daemon(Router router, Path pidFile) {
         this.router = router;
@@ -40,7 +51,8 @@ final class Daemon implements AutoCloseable {
         Daemon daemon = new Daemon(router, pidFile);
         try {
             router.start();
-        } catch (RuntimeException e) {
+            daemon.startControl(config);
+        } catch (RuntimeException | IOException e) {
             daemon.close();
             throw e;
         }
@@ -70,8 +82,25 @@ final class Daemon implements AutoCloseable {
         log.info("removing stale pid file {}", pidFile);
     }
 
-    Router router() {
-        return router;
+    /** The control channel (status, reload) and the rate estimator it reports from, ticking every 2 s. */
+    private void startControl(Config config) throws IOException {
+        RateEstimator rates = new RateEstimator(router.table()::snapshot);
+        ticker.scheduleAtFixedRate(() -> rates.tick(System.nanoTime()), 0, RateEstimator.INTERVAL_NANOS,
+                TimeUnit.NANOSECONDS);
+        TableStatus status = new TableStatus(router.table()::snapshot, () -> router.config().network(),
+                router.engine(), rates, VersionProvider.version());
+        control = ControlServer.start(config.daemon().controlSocket(), status, this::reloadForControl);
+        log.info("control socket {} (fulcrum status --socket {})", config.daemon().controlSocket(),
+                config.daemon().controlSocket());
+    }
+
+    private ReloadOutcome reloadForControl() {
+        Router.ReloadOutcome outcome = router.reload();
+        return outcome.config()
+                .map(c -> new ReloadOutcome(true, CheckCommand.summary(router.configFile(), c, outcome.warnings().size()),
+                        List.of()))
+                .orElseGet(() -> new ReloadOutcome(false, null,
+                        outcome.errors().stream().map(Object::toString).toList()));
     }
 
     /** What SIGTERM does, for callers inside the process (the demo's `quit`). */
@@ -91,6 +120,10 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (control != null) {
+            control.close();
+        }
+        ticker.shutdownNow();
         router.close();
         try {
             Files.deleteIfExists(pidFile);

@@ -63,6 +63,10 @@ final class Router implements AutoCloseable {
         return config;
     }
 
+    Path configFile() {
+        return configFile;
+    }
+
     VirtualServerTable table() {
         return table;
     }

@@ -7,8 +7,11 @@ final class VersionProvider implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
+        return new String[] {"fulcrum " + version() + " on Java " + Runtime.version()};
+    }
+
+    static String version() {
         String version = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"fulcrum " + (version == null ? "(development build)" : version)
-                + " on Java " + Runtime.version()};
+        return version == null ? "(development build)" : version;
     }
 }
