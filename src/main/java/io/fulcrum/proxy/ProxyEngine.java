@@ -89,7 +89,7 @@ public final class ProxyEngine implements Engine {
     }
 
     VirtualServerEntry entry(ServiceKey service) {
-        return snapshots.get().entry(service).orElse(null);
+        return snapshots.get().entryOrNull(service);
     }
 
     void register(Relay relay) {

@@ -60,7 +60,8 @@ final class Relay {
     private final InetSocketAddress clientAddress;
     private final InetSocketAddress virtualAddress;
     private final Flow flow;
-    private final List<PoolMember> tried = new ArrayList<>(2);
+    /** Real servers whose connect failed for this client; rarely needed, so made on the first failure. */
+    private List<PoolMember> tried = List.of();
 
     // Event-loop confined, except where volatile: connections() reads those from the control side.
     private Channel upstream;
@@ -131,6 +132,9 @@ final class Relay {
                 return;
             }
             unbindMember();
+            if (tried.isEmpty()) {
+                tried = new ArrayList<>(2);
+            }
             tried.add(member);
             VirtualServerEntry current = engine.entry(service);
             Placement next = attempt < entry.config().proxy().connectRetries() && current != null && client.isActive()

@@ -1,5 +1,6 @@
 package io.fulcrum.table;
 
+import io.fulcrum.model.ServiceKey;
 import io.fulcrum.model.VirtualServer;
 import io.fulcrum.schedule.Flow;
 import io.fulcrum.schedule.Scheduler;
@@ -17,6 +18,7 @@ import java.util.Optional;
 public final class VirtualServerEntry {
 
     private final VirtualServer config;
+    private final ServiceKey key;
     private final PoolMember[] pool;
     private final boolean anyUp;
     private final Scheduler scheduler;
@@ -26,6 +28,7 @@ public final class VirtualServerEntry {
     VirtualServerEntry(VirtualServer config, List<PoolMember> pool, Scheduler scheduler,
                        PersistenceTable persistence, PoolMember sorry) {
         this.config = Objects.requireNonNull(config, "config");
+        this.key = config.key();
         this.pool = pool.toArray(new PoolMember[0]);
         this.anyUp = pool.stream().anyMatch(m -> m.weight() > 0);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -35,6 +38,11 @@ public final class VirtualServerEntry {
 
     public VirtualServer config() {
         return config;
+    }
+
+    /** The service key, computed once. */
+    public ServiceKey key() {
+        return key;
     }
 
     /** The real servers in the table, in lvs.cf order, as ipvsadm lists them. */

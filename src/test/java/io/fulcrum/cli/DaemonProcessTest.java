@@ -1,0 +1,189 @@
+package io.fulcrum.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fulcrum run} as a real process, as an operator drives it: signals, a reload with a good
+ * and a bad file, the status listing over the control socket, and a draining SIGTERM.
+ */
+class DaemonProcessTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    private Process daemon;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        for (AutoCloseable c : closeAfter.reversed()) {
+            c.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A real server that greets with its name and then echoes lines. */
+    private int echoServer(String name) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeAfter.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    closeAfter.add(s);
+                    Thread.ofVirtual().start(() -> {
+                        try (s; var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+                            OutputStream out = s.getOutputStream();
+                            out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                            }
+                        } catch (IOException e) {
+                            // client gone
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return server.getLocalPort();
+    }
+
+    private static String lvsCf(Path stateDir, int vport, int... realPorts) {
+        StringBuilder text = new StringBuilder("""
+                state_dir = %s
+                virtual app {
+                     active = 1
+                     address = 127.0.0.1
+                     port = %d
+                     scheduler = rr
+                     check = tcp
+                     timeout = 1
+                     check_interval = 1
+                """.formatted(stateDir, vport));
+        for (int i = 0; i < realPorts.length; i++) {
+            text.append("""
+                         server r%d {
+                              address = 127.0.0.1
+                              port = %d
+                              active = 1
+                         }
+                    """.formatted(i + 1, realPorts[i]));
+        }
+        return text.append("}\n").toString();
+    }
+
+    private Process start(Path config) throws IOException {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c", config.toString(),
+                "--drain-timeout", "10")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.log").toFile());
+        return builder.start();
+    }
+
+    private String log() throws IOException {
+        return Files.readString(dir.resolve("daemon.log"));
+    }
+
+    private static void signal(Process process, String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor()).isZero();
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+        socket.setSoTimeout(5000);
+        return socket;
+    }
+
+    private static String firstLine(int port) {
+        try (Socket socket = connect(port)) {
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private String status(Path socket) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        cli.execute("status", "--socket", socket.toString());
+        return out.toString();
+    }
+
+    @Test
+    void reloadsOnSighupRejectsABadFileAndDrainsOnSigterm() throws Exception {
+        int vport = freePort();
+        int r1 = echoServer("r1");
+        int r2 = echoServer("r2");
+        Path stateDir = dir.resolve("state");
+        Path socket = stateDir.resolve("fulcrum.sock");
+        Path config = dir.resolve("lvs.cf");
+        Files.writeString(config, lvsCf(stateDir, vport, r1));
+        daemon = start(config);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "r1".equals(firstLine(vport)));
+        assertThat(status(socket)).contains("TCP  127.0.0.1:" + vport + " rr").contains("127.0.0.1:" + r1);
+
+        // A good reload adds r2 (after its first good check) and keeps the rest.
+        Files.writeString(config, lvsCf(stateDir, vport, r1, r2));
+        signal(daemon, "HUP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(socket).contains("127.0.0.1:" + r2));
+
+        // A bad file is reported and changes nothing.
+        Files.writeString(config, lvsCf(stateDir, vport, r1).replace("scheduler = rr", "scheduler = fastest"));
+        signal(daemon, "HUP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("reload rejected"));
+        assertThat(log()).contains("lvs.cf:6: scheduler: unknown scheduler `fastest`");
+        assertThat(status(socket)).contains("127.0.0.1:" + r1).contains("127.0.0.1:" + r2);
+
+        // SIGTERM: no new connections, but an open one may finish within the drain limit.
+        try (Socket open = connect(vport)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isIn("r1", "r2");
+            signal(daemon, "TERM");
+            await().atMost(Duration.ofSeconds(5)).until(() -> log().contains("draining"));
+            assertThat(firstLine(vport)).as("no new connections while draining").isNull();
+            open.getOutputStream().write("still served\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("still served");
+        }
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isZero();
+        assertThat(log()).contains("every connection ended");
+        assertThat(stateDir.resolve("fulcrum.pid")).doesNotExist();
+    }
+}
