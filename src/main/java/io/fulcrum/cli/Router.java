@@ -3,6 +3,7 @@ package io.fulcrum.cli;
 import io.fulcrum.config.ConfigResult;
 import io.fulcrum.config.Diagnostic;
 import io.fulcrum.config.LvsConfig;
+import io.fulcrum.config.Severity;
 import io.fulcrum.health.HealthEvent;
 import io.fulcrum.health.HealthMonitor;
 import io.fulcrum.model.Config;
@@ -93,9 +94,21 @@ final class Router implements AutoCloseable {
         if (next.daemon().engine() != config.daemon().engine() || !next.daemon().equals(config.daemon())) {
             log.warn("reload: engine, state_dir, control_socket and pid_file take effect at the next start");
         }
+        Config previous = config;
         table.apply(next);
         config = next;
-        publish();
+        try {
+            publish();
+        } catch (RuntimeException e) {
+            // e.g. a new VIP:port already taken by another program: back to the previous config
+            table.apply(previous);
+            config = previous;
+            publish();
+            log.error("reload rejected: {}; still serving the previous configuration", e.getMessage());
+            return new ReloadOutcome(Optional.empty(),
+                    List.of(new Diagnostic(configFile.toString(), 0, "", e.getMessage(), Severity.ERROR)),
+                    result.warnings());
+        }
         health.apply(next.virtualServers());
         log.info("reloaded {}: {} virtual server(s)", configFile,
                 next.virtualServers().stream().filter(VirtualServer::active).count());

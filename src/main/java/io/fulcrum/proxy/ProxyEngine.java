@@ -12,6 +12,7 @@ import io.fulcrum.table.TableSnapshot;
 import io.fulcrum.table.VirtualServerEntry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -133,14 +134,14 @@ public final class ProxyEngine implements Engine {
                     listeners.put(want.getKey(), new Listener(listen(want.getKey(), want.getValue()), want.getValue()));
                     log.info("listening on {} for {}", text(want.getKey()), want.getValue().label());
                 } catch (RuntimeException e) {
-                    log.error("cannot listen on {}: {}", text(want.getKey()), e.getMessage());
+                    log.error("{}", e.getMessage());
                     failure = failure == null ? e : failure;
                 }
             }
         }
         drainLeavers(snapshot);
         if (failure != null) {
-            throw new IllegalStateException("cannot listen on every virtual server: " + failure.getMessage(), failure);
+            throw failure;
         }
     }
 
@@ -164,20 +165,29 @@ public final class ProxyEngine implements Engine {
                     }
                 });
         if (!transport.epoll()) {
-            return List.of(bootstrap.bind(address).syncUninterruptibly().channel());
+            return List.of(bind(bootstrap, address));
         }
         // A backup router listens on VIPs it does not hold yet; failover then needs no rebind.
         bootstrap.option(EpollChannelOption.IP_FREEBIND, true).option(EpollChannelOption.SO_REUSEPORT, true);
         List<Channel> channels = new ArrayList<>(threads);
         try {
             for (int i = 0; i < threads; i++) {
-                channels.add(bootstrap.bind(address).syncUninterruptibly().channel());
+                channels.add(bind(bootstrap, address));
             }
         } catch (RuntimeException e) {
             channels.forEach(Channel::close);
             throw e;
         }
         return List.copyOf(channels);
+    }
+
+    private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) {
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot listen on " + text(address) + ": " + bound.cause().getMessage(),
+                    bound.cause());
+        }
+        return bound.channel();
     }
 
     /**
