@@ -63,6 +63,7 @@ public final class ProxyEngine implements Engine {
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final Set<ServiceKey> warnedUdp = new HashSet<>();
+    private final TimeWait timeWait = new TimeWait();
 
     /** @param snapshots the table's current snapshot, read once per new connection */
     public ProxyEngine(Supplier<TableSnapshot> snapshots) {
@@ -74,6 +75,7 @@ public final class ProxyEngine implements Engine {
         this.transport = transport;
         this.threads = threads;
         this.group = transport.newGroup(threads);
+        group.next().scheduleAtFixedRate(() -> timeWait.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
     }
 
     @Override
@@ -91,6 +93,10 @@ public final class ProxyEngine implements Engine {
 
     VirtualServerEntry entry(ServiceKey service) {
         return snapshots.get().entryOrNull(service);
+    }
+
+    TimeWait timeWait() {
+        return timeWait;
     }
 
     void register(Relay relay) {
@@ -219,7 +225,7 @@ public final class ProxyEngine implements Engine {
 
     @Override
     public List<ConnectionView> connections() {
-        return relays.stream().map(Relay::view).toList();
+        return relays.stream().filter(Relay::isOpen).map(Relay::view).toList();
     }
 
     @Override

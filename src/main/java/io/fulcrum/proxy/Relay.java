@@ -45,7 +45,7 @@ final class Relay {
 
     private enum State {
         CONNECTING("SYN_RECV"), ESTABLISHED("ESTABLISHED"), CLIENT_FIN("CLOSE_WAIT"), SERVER_FIN("FIN_WAIT"),
-        TIME_WAIT("TIME_WAIT"), CLOSED("CLOSE");
+        CLOSED("CLOSE");
 
         final String ipvsName;
 
@@ -225,12 +225,12 @@ final class Relay {
     }
 
     /**
-     * Both sides are closed. As in IPVS, a connection that was established lingers in TIME_WAIT,
-     * counted as inactive, for the half-closed timeout: that is what makes wlc and friends spread
-     * short connections from one client instead of always choosing the first idle real server.
+     * Both sides are closed. As in IPVS, a connection that was established stays counted as
+     * inactive for the half-closed timeout (its TIME_WAIT): {@link TimeWait} keeps that accounting
+     * without keeping this object and its channels.
      */
     private void closed() {
-        if (state == State.CLOSED || state == State.TIME_WAIT) {
+        if (state == State.CLOSED) {
             return;
         }
         boolean wasConnected = state != State.CONNECTING;
@@ -243,22 +243,18 @@ final class Relay {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
-        if (!wasConnected || placement == null) {
-            forget();
-            return;
+        if (wasConnected && placement != null) {
+            if (countedActive) {
+                member.counters().deactivate();
+                countedActive = false;
+            }
+            state = State.CLOSED;
+            engine.timeWait().add(member, placement, System.nanoTime(), timeout().toNanos());
+            placement = null;
+        } else {
+            state = State.CLOSED;
+            unbindMember();
         }
-        if (countedActive) {
-            member.counters().deactivate();
-            countedActive = false;
-        }
-        state = State.TIME_WAIT;
-        touch();
-        client.eventLoop().schedule(this::forget, timeout().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void forget() {
-        state = State.CLOSED;
-        unbindMember();
         engine.unregister(this);
     }
 
@@ -275,9 +271,8 @@ final class Relay {
         return member;
     }
 
-    /** Still carrying bytes (not closed, not lingering in TIME_WAIT). */
     boolean isOpen() {
-        return state != State.CLOSED && state != State.TIME_WAIT;
+        return state != State.CLOSED;
     }
 
     ConnectionView view() {
