@@ -13,6 +13,7 @@ import io.fulcrum.model.SchedulerFlag;
 import io.fulcrum.model.VirtualServer;
 import io.fulcrum.table.ConnectionView;
 import io.fulcrum.table.Engine;
+import io.fulcrum.table.PersistenceTable;
 import io.fulcrum.table.PoolMember;
 import io.fulcrum.table.RateEstimator;
 import io.fulcrum.table.RealServerCounters;
@@ -22,6 +23,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -64,9 +66,33 @@ public final class TableStatus implements StatusSource {
         return new Status(version, engine.name(), virtualServers);
     }
 
+    /** Open connections, then the persistence templates, as {@code ipvsadm -L -n -c} lists both. */
     @Override
     public List<ConnectionEntry> connections() {
-        return engine.connections().stream().map(TableStatus::connection).toList();
+        List<ConnectionEntry> entries = new ArrayList<>(engine.connections().stream().map(TableStatus::connection).toList());
+        for (VirtualServerEntry entry : table.get().entries()) {
+            entry.persistence().ifPresent(persistence -> persistence.templates()
+                    .forEach(template -> template(entry, template).ifPresent(entries::add)));
+        }
+        return entries;
+    }
+
+    /**
+     * A template row as IPVS shows it: client port 0, state NONE; a fwmark service's template has
+     * protocol IP, the mark as the virtual address and port 0 everywhere.
+     */
+    private static Optional<ConnectionEntry> template(VirtualServerEntry entry, PersistenceTable.TemplateView template) {
+        VirtualServer config = entry.config();
+        return entry.pool().stream().filter(m -> m.counters() == template.member()).findFirst().map(member -> {
+            boolean fwmark = config.fwmark() != 0;
+            String virtual = fwmark
+                    ? (config.fwmark() >>> 24) + "." + (config.fwmark() >>> 16 & 0xff) + "."
+                            + (config.fwmark() >>> 8 & 0xff) + "." + (config.fwmark() & 0xff) + ":0"
+                    : AddressText.withPort(config.address(), config.port());
+            return new ConnectionEntry(fwmark ? "IP" : config.protocol().label(), template.expires().toSeconds(), "NONE",
+                    AddressText.withPort(template.clientNetwork(), 0), virtual,
+                    AddressText.withPort(member.realServer().address(), fwmark ? 0 : member.realServer().port()));
+        });
     }
 
     private VirtualServerStatus virtualServer(VirtualServerEntry entry, String forward) {

@@ -2,6 +2,10 @@ package io.fulcrum.table;
 
 import io.fulcrum.model.Persistence;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,21 +23,17 @@ import java.util.function.LongSupplier;
  */
 public final class PersistenceTable {
 
-    /** A client network: the masked address as two longs (IPv4 in the low word). */
-    record ClientNetwork(long high, long low) {
-    }
-
     /**
      * The real server a client network sticks to. A connection placed through a template holds it
      * and calls {@link #release()} when it ends.
      */
     public final class Template {
-        private final ClientNetwork network;
+        private final InetAddress network;
         final RealServerCounters member;
         private volatile long expiresAtNanos;
         private final AtomicInteger controlled = new AtomicInteger(1);
 
-        private Template(ClientNetwork network, RealServerCounters member, long now) {
+        private Template(InetAddress network, RealServerCounters member, long now) {
             this.network = network;
             this.member = member;
             this.expiresAtNanos = now + timeoutNanos;
@@ -49,7 +49,7 @@ public final class PersistenceTable {
         }
     }
 
-    private final ConcurrentHashMap<ClientNetwork, Template> templates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Template> templates = new ConcurrentHashMap<>();
     private final Persistence persistence;
     private final long timeoutNanos;
     private final LongSupplier nanoClock;
@@ -72,7 +72,7 @@ public final class PersistenceTable {
      * connection, or null when there is none (then the caller schedules and calls {@link #remember}).
      */
     Template lookup(InetAddress client) {
-        ClientNetwork key = network(client);
+        InetAddress key = network(client);
         Template template = templates.get(key);
         if (template == null) {
             return null;
@@ -94,7 +94,7 @@ public final class PersistenceTable {
 
     /** Records the scheduler's choice for the client's network; the new template controls one connection. */
     Template remember(InetAddress client, PoolMember member) {
-        ClientNetwork key = network(client);
+        InetAddress key = network(client);
         Template fresh = new Template(key, member.counters(), nanoClock.getAsLong());
         templates.put(key, fresh);
         return fresh;
@@ -112,21 +112,35 @@ public final class PersistenceTable {
         return templates.size();
     }
 
-    ClientNetwork network(InetAddress client) {
+    /** The client's network: its address with the bits beyond the persistence prefix cleared. */
+    InetAddress network(InetAddress client) {
         byte[] bytes = client.getAddress();
         int prefix = Math.min(persistence.clientPrefix(bytes.length == 16), bytes.length * 8);
-        long high = 0;
-        long low = 0;
         for (int i = 0; i < bytes.length; i++) {
-            int bitsBefore = i * 8;
-            int keep = Math.clamp(prefix - bitsBefore, 0, 8);
-            int masked = bytes[i] & (0xff00 >>> keep) & 0xff;
-            if (bytes.length == 16 && i < 8) {
-                high = high << 8 | masked;
-            } else {
-                low = low << 8 | masked;
-            }
+            int keep = Math.clamp(prefix - i * 8, 0, 8);
+            bytes[i] = (byte) (bytes[i] & (0xff00 >>> keep));
         }
-        return new ClientNetwork(high, low);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+        }
+    }
+
+    /** A template as {@code ipvsadm -L -c} lists it. */
+    public record TemplateView(InetAddress clientNetwork, RealServerCounters member, Duration expires) {
+    }
+
+    /** The templates now, for the connection listing. */
+    public List<TemplateView> templates() {
+        long now = nanoClock.getAsLong();
+        List<TemplateView> views = new ArrayList<>();
+        templates.forEach((network, template) -> {
+            if (!template.expired(now)) {
+                views.add(new TemplateView(network, template.member,
+                        Duration.ofNanos(Math.max(0, template.expiresAtNanos - now))));
+            }
+        });
+        return views;
     }
 }

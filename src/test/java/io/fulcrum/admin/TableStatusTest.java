@@ -16,7 +16,9 @@ import io.fulcrum.model.Persistence;
 import io.fulcrum.model.Protocol;
 import io.fulcrum.table.ConnectionView;
 import io.fulcrum.table.Engine;
+import io.fulcrum.table.Placement;
 import io.fulcrum.table.PoolMember;
+import io.fulcrum.table.VirtualServerEntry;
 import io.fulcrum.table.RateEstimator;
 import io.fulcrum.table.TableSnapshot;
 import io.fulcrum.table.VirtualServerTable;
@@ -173,5 +175,22 @@ class TableStatusTest {
 
         assertThat(status.connections()).containsExactly(new ConnectionEntry("TCP", 897, "ESTABLISHED",
                 "[2001:db8::7]:51514", "10.0.0.100:80", "192.168.10.11:80"));
+    }
+
+    @Test
+    void persistenceTemplatesAreListedAfterTheConnectionsAsIpvsadmShowsThem() throws Exception {
+        apply(WEB);
+        VirtualServerEntry web = table.snapshot().entry("web").orElseThrow();
+        java.net.InetAddress client = java.net.InetAddress.getByName("203.0.113.77");
+        Placement placement = web.place(client, io.fulcrum.schedule.Flow.of(client, 40000, web.config().address()));
+
+        assertThat(status.connections()).hasSize(2).last().satisfies(template -> {
+            assertThat(template.protocol()).isEqualTo("TCP");
+            assertThat(template.state()).isEqualTo("NONE");
+            assertThat(template.client()).isEqualTo("203.0.113.0:0");
+            assertThat(template.virtual()).isEqualTo("10.0.0.100:443");
+            assertThat(template.real()).isEqualTo(placement.member().realServer().endpoint());
+            assertThat(template.expiresSeconds()).isBetween(299L, 300L);
+        });
     }
 }
