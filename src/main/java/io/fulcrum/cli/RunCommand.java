@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
  * reloads the file.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a router in the foreground: serve the virtual servers of FILE, check the real servers,",
-                "reload on SIGHUP (or `fulcrum reload`), drain and exit 0 on SIGTERM."})
+        description = {"Run a router in the foreground.",
+                "Serves the virtual servers of FILE and checks their real servers; reloads on SIGHUP (or",
+                "`fulcrum reload`); on SIGTERM or SIGINT stops accepting, drains, and exits 0."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
