@@ -7,6 +7,7 @@ import io.fulcrum.model.Config;
 import io.fulcrum.table.RateEstimator;
 import io.fulcrum.proxy.ProxyEngine;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,7 +44,13 @@ final class Daemon implements AutoCloseable {
 
     static Daemon start(Path configFile, Config config) throws IOException {
         Path stateDir = config.daemon().stateDir();
-        Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileSystemException e) {
+            throw new IllegalStateException("cannot create the state directory " + stateDir + " ("
+                    + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())
+                    + "); run as root or set state_dir in " + configFile + " to a directory you may write", e);
+        }
         Path pidFile = config.daemon().pidFile();
         refuseIfRunning(pidFile);
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
