@@ -1,0 +1,18 @@
+package io.fulcrum.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
+
+/** Adds and removes addresses on this host's interfaces (what {@code ip addr} does). */
+public interface Addresses {
+
+    /** The device that holds {@code address} now, if any interface does. */
+    Optional<String> deviceOf(InetAddress address) throws IOException;
+
+    /** Puts the address on its device; IPv6 addresses skip duplicate address detection. */
+    void add(HostAddress address) throws IOException;
+
+    /** Takes the address off its device; an address that is not there is not an error. */
+    void remove(HostAddress address) throws IOException;
+}
