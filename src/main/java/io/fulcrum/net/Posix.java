@@ -57,6 +57,8 @@ final class Posix {
     private Posix() {
     }
 
+    // Native access is granted to the jar (Enable-Native-Access) and to the tests (surefire argLine).
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new IllegalStateException("libc has no " + name + "()"));
@@ -131,6 +133,7 @@ final class Posix {
         }
     }
 
+    @SuppressWarnings("restricted") // strerror returns a NUL-terminated string of unknown length
     static String strerror(int errno) {
         try {
             MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);

@@ -81,6 +81,7 @@ public final class InNamespace {
         }
     }
 
+    @SuppressWarnings("restricted") // surefire runs with --enable-native-access=ALL-UNNAMED
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, options);
     }
