@@ -148,6 +148,9 @@ public final class PairController implements AutoCloseable {
     }
 
     private void open() throws IOException {
+        if (addresses.isPresent() || !floating.isEmpty()) {
+            network.announcer().warmUp();
+        }
         if (addresses.isEmpty()) {
             log.info("standalone router (backup_active = 0): active from the start, no heartbeats");
             return;

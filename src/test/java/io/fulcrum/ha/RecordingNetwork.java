@@ -60,6 +60,11 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
     }
 
     @Override
+    public void warmUp() {
+        log.add("warm up");
+    }
+
+    @Override
     public void close() {
     }
 
