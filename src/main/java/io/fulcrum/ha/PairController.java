@@ -89,6 +89,7 @@ public final class PairController implements AutoCloseable {
     private volatile boolean beatRequested;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
+    private volatile boolean activeAtStop;
     private volatile View view;
     private long sequence;
     private long sent;
@@ -212,8 +213,11 @@ public final class PairController implements AutoCloseable {
      * Stops as pulse never could without losing a connection: tells the partner this router is
      * leaving, keeps serving until the partner confirms it is active (or is not there, or
      * {@code limit} passes), then takes the addresses down.
+     *
+     * @return whether the partner now serves the floating addresses this router held, so that
+     *         connections open to them here cannot go on
      */
-    public void stop(Duration limit) {
+    public boolean stop(Duration limit) {
         stopLimit = limit;
         stopRequested = true;
         selector.wakeup();
@@ -226,6 +230,7 @@ public final class PairController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return activeAtStop && addresses.isPresent();
     }
 
     /**
@@ -270,6 +275,7 @@ public final class PairController implements AutoCloseable {
         while (!abandoned) {
             now = System.nanoTime();
             if (stopRequested && stopDeadline == Long.MAX_VALUE) {
+                activeAtStop = election.state() == HaState.ACTIVE;
                 election.stop(now);
                 stopDeadline = now + stopLimit.toNanos();
             }
