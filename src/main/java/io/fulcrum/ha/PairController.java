@@ -5,6 +5,7 @@ import io.fulcrum.model.AddressText;
 import io.fulcrum.model.RouterPair;
 import io.fulcrum.net.HostAddress;
 import io.fulcrum.net.NetworkActions;
+import io.fulcrum.net.ThreadScheduling;
 import io.fulcrum.net.Links.LinkState;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -197,7 +198,7 @@ public final class PairController implements AutoCloseable {
         actions.execute(() -> {
             if (serving) {
                 owner.keepOnly(floating);
-                owner.bringUp(floating);
+                owner.bringUp(floating, address -> { });
                 announcements.start();
             }
         });
@@ -265,6 +266,9 @@ public final class PairController implements AutoCloseable {
     }
 
     private void run() {
+        if (addresses.isPresent()) {
+            log.info("heartbeat thread scheduling: {}", ThreadScheduling.raiseCallingThread());
+        }
         long keepalive = pair.keepalive().toNanos();
         long now = System.nanoTime();
         election.start(now);
@@ -446,7 +450,8 @@ public final class PairController implements AutoCloseable {
             log.warn("becoming ACTIVE: {}", reason);
             serving = false;
             actions.execute(() -> {
-                owner.bringUp(floating);
+                // each address is announced as soon as it is up: the first VIP does not wait for the rest
+                owner.bringUp(floating, announcements::announceOnce);
                 announcements.start();
                 pair.activeCmd().ifPresent(command -> HookCommands.run("active_cmd", command));
                 serving = true;
