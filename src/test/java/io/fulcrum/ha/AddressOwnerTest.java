@@ -54,7 +54,8 @@ class AddressOwnerTest {
         next.removeStale();
 
         assertThat(host.onHost).containsOnlyKeys(InetAddress.getByName("192.168.77.2"));
-        assertThat(host.log).containsExactly("add " + vip, "add " + v6, "remove " + vip, "remove " + v6);
+        assertThat(host.log).containsExactly("add " + vip + " on host", "add " + v6 + " on host", "remove " + vip + " on host",
+                "remove " + v6 + " on host");
         assertThat(stateDir.resolve("floating-addresses")).doesNotExist();
     }
 
