@@ -1,5 +1,6 @@
 package io.fulcrum.ha;
 
+import io.fulcrum.net.AddressExistsException;
 import io.fulcrum.net.Addresses;
 import io.fulcrum.net.HostAddress;
 import java.io.IOException;
@@ -73,18 +74,17 @@ final class AddressOwner {
             if (added.contains(address)) {
                 continue;
             }
+            // no look first: one call, not two, on the way to the first gratuitous ARP
             try {
-                Optional<String> device = addresses.deviceOf(address.address());
-                if (device.isPresent()) {
-                    log.warn("{} is already on {} and was not added by Fulcrum: left as it is, and not removed"
-                            + " when this router steps down", address.address().getHostAddress(), device.get());
-                    continue;
-                }
                 added.add(address);
                 writeLedger();
                 addresses.add(address);
                 whenUp.accept(address);
                 log.info("brought up {}", address);
+            } catch (AddressExistsException e) {
+                log.warn("{} is already on {} and was not added by Fulcrum: left as it is, and not removed"
+                        + " when this router steps down", address.address().getHostAddress(), address.device());
+                forget(address);
             } catch (IOException e) {
                 log.error("cannot bring up {}: {}", address, e.getMessage());
                 forget(address);

@@ -268,6 +268,8 @@ public final class PairController implements AutoCloseable {
     private void run() {
         if (addresses.isPresent()) {
             log.info("heartbeat thread scheduling: {}", ThreadScheduling.raiseCallingThread());
+            // a takeover must not queue behind a saturated proxy either
+            actions.execute(() -> log.info("takeover thread scheduling: {}", ThreadScheduling.raiseCallingThread()));
         }
         long keepalive = pair.keepalive().toNanos();
         long now = System.nanoTime();
