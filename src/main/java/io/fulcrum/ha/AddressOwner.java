@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +66,15 @@ final class AddressOwner {
 
     /**
      * Brings up each address this router does not hold yet, handing each to {@code whenUp} as soon
-     * as it is up. One that an interface already holds
+     * as it is up, as long as {@code stillWanted} holds. One that an interface already holds
      * and that this router did not add is left alone (and never removed later), with a warning:
      * somebody else manages it.
      */
-    void bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp) {
+    void bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp, BooleanSupplier stillWanted) {
         for (HostAddress address : wanted) {
+            if (!stillWanted.getAsBoolean()) {
+                return;
+            }
             if (added.contains(address)) {
                 continue;
             }
