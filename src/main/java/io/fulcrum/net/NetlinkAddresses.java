@@ -65,6 +65,9 @@ public final class NetlinkAddresses implements Addresses {
         try {
             exchange(finish(request), datagram -> {
                 for (int at = 0; at + NLMSGHDR_SIZE <= datagram.limit(); at = align(at + datagram.getInt(at))) {
+                    if (datagram.getInt(at) < NLMSGHDR_SIZE) {
+                        throw new IOException("rtnetlink sent a malformed message (length " + datagram.getInt(at) + ")");
+                    }
                     short type = datagram.getShort(at + 4);
                     if (type == NLMSG_DONE) {
                         return true;
