@@ -66,6 +66,9 @@ final class Daemon implements AutoCloseable {
         Daemon daemon = new Daemon(router, pidFile);
         try {
             router.start();
+            if (config.routerPair().backupActive()) {
+                EngineWarmUp.run();
+            }
             // after the listeners are bound: a takeover then only has to bring the addresses up
             daemon.pair = PairController.start(config.routerPair(), FloatingAddresses.of(config),
                     PairStatusView.fingerprint(config), stateDir, NetworkActions.host(), router::poolHealth);
