@@ -1,0 +1,44 @@
+package io.fulcrum.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A real server for the namespace tests, run as its own process inside a namespace
+ * ({@code ip netns exec NS java ... NsRealServer NAME [PORT]}): it answers every TCP connection on
+ * the wildcard address (IPv4 and IPv6) with its name and a newline, then closes it. In the
+ * keepalived runs of the failover benchmark it stands in for the service on each router.
+ */
+public final class NsRealServer {
+
+    private NsRealServer() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: NsRealServer NAME [PORT]  (PORT defaults to 80)");
+            System.exit(2);
+        }
+        byte[] greeting = (args[0] + "\n").getBytes(StandardCharsets.US_ASCII);
+        int port = args.length == 2 ? Integer.parseInt(args[1]) : 80;
+        try (ServerSocket server = new ServerSocket(port, 1024)) {
+            System.out.println("listening on " + server.getLocalSocketAddress());
+            System.out.flush();
+            while (true) {
+                Socket client = server.accept();
+                Thread.ofVirtual().start(() -> answer(client, greeting));
+            }
+        }
+    }
+
+    private static void answer(Socket client, byte[] greeting) {
+        try (client; OutputStream out = client.getOutputStream()) {
+            out.write(greeting);
+        } catch (IOException e) {
+            // the client went away first: nothing to answer
+        }
+    }
+}
