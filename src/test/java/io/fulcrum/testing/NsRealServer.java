@@ -1,6 +1,7 @@
 package io.fulcrum.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * A real server for the namespace tests, run as its own process inside a namespace
  * ({@code ip netns exec NS java ... NsRealServer NAME [PORT]}): it answers every TCP connection on
- * the wildcard address (IPv4 and IPv6) with its name and a newline, then closes it. In the
- * keepalived runs of the failover benchmark it stands in for the service on each router.
+ * the wildcard address (IPv4 and IPv6) with a minimal HTTP/1.0 response whose body is its name and
+ * a newline, so Fulcrum's default check of port 80 (a GET expecting "HTTP") passes and wrk can load
+ * it, then half-closes and waits for the client to close. In the keepalived runs of the failover
+ * benchmark it stands in for the service on each router.
  */
 public final class NsRealServer {
 
@@ -22,7 +25,9 @@ public final class NsRealServer {
             System.err.println("usage: NsRealServer NAME [PORT]  (PORT defaults to 80)");
             System.exit(2);
         }
-        byte[] greeting = (args[0] + "\n").getBytes(StandardCharsets.US_ASCII);
+        String body = args[0] + "\n";
+        byte[] greeting = ("HTTP/1.0 200 OK\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
         int port = args.length == 2 ? Integer.parseInt(args[1]) : 80;
         try (ServerSocket server = new ServerSocket(port, 1024)) {
             System.out.println("listening on " + server.getLocalSocketAddress());
@@ -35,8 +40,17 @@ public final class NsRealServer {
     }
 
     private static void answer(Socket client, byte[] greeting) {
-        try (client; OutputStream out = client.getOutputStream()) {
+        try (client) {
+            OutputStream out = client.getOutputStream();
             out.write(greeting);
+            // Closing with an unread request in the buffer would send a RST that can cost the
+            // client the answer: half-close and let the client end the connection.
+            client.shutdownOutput();
+            client.setSoTimeout(1000);
+            InputStream in = client.getInputStream();
+            while (in.read(new byte[512]) >= 0) {
+                // drain the request
+            }
         } catch (IOException e) {
             // the client went away first: nothing to answer
         }

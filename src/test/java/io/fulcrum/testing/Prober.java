@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 
 /**
  * The client of the failover tests: every 10 ms it opens a new TCP connection to each target
- * (a VIP and port) and reads the first line, the name of whoever answered. It runs as a process in
+ * (a VIP and port) and reads the answer to its end; the last line names whoever answered. It runs as a process in
  * the client namespace ({@link #main}), printing one line per probe; the test side
  * ({@link #start}) reads those lines into {@link Probe}s. Both sides stamp time with the wall
  * clock, so a probe can be set against an instant taken in the test, such as a kill.
@@ -124,7 +124,14 @@ public final class Prober implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already gone
+        }
+        if (!process.waitFor(2, TimeUnit.SECONDS)) {
+            process.destroy();
+        }
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -159,8 +166,13 @@ public final class Prober implements AutoCloseable {
         try (Socket socket = new Socket()) {
             socket.connect(address, (int) CONNECT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            outcome = line == null || line.isBlank() ? "FAIL closed-without-answer" : "OK " + line.strip();
+            // The answer is the last line: the real servers put their name in an HTTP body.
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String last = null;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                last = line.isBlank() ? last : line.strip();
+            }
+            outcome = last == null ? "FAIL closed-without-answer" : "OK " + last;
         } catch (IOException e) {
             outcome = "FAIL " + e.getClass().getSimpleName() + ":" + String.valueOf(e.getMessage()).replace(' ', '_');
         }
