@@ -129,31 +129,35 @@ class FailoverScenarioTest {
                 .until(() -> topology.clientNeighbourMac(address).filter(mac::equals).isPresent());
     }
 
-    private Duration awaitGap(String target, Instant since) {
-        await("the client is served again on " + target).atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
-                .until(() -> prober.succeededSince(target, since));
-        return prober.gapAfter(target, since).orElseThrow();
+    /** The gap from {@code since} until the client is served on {@code target} other than through router {@code failed}. */
+    private Duration awaitGap(String target, Instant since, int failed) {
+        await("the client is served again on " + target + " through router " + (3 - failed)).atMost(TAKEOVER)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> prober.firstSuccessSince(target, since, HaTopology.notThrough(failed)).isPresent());
+        return prober.gapAfter(target, since, HaTopology.notThrough(failed)).orElseThrow();
     }
 
     @Test
     void killedActiveRouterIsReplacedOnIpv4AndIpv6() throws Exception {
         startPair(config(Map.of()));
 
-        Instant kill = Instant.now();
         topology.kill(1);
+        Instant kill = Instant.now();
 
         // Router 1's addresses stay behind on its interface after kill -9; router 2 must hold them too.
         await("router 2 holds the VIPs and the NAT gateway").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
                 .until(() -> topology.holdsVip(2) && topology.holds(2, VIP6) && topology.holds(2, NAT_ROUTER));
-        Duration gap = awaitGap(V4_TARGET, kill);
-        Duration gap6 = awaitGap(V6_TARGET, kill);
+        Duration gap = awaitGap(V4_TARGET, kill, 1);
+        Duration gap6 = awaitGap(V6_TARGET, kill, 1);
         figure("kill -9 of the active router: IPv4 gap %d ms, IPv6 gap %d ms".formatted(gap.toMillis(), gap6.toMillis()));
         assertThat(gap).as(prober.describe(V4_TARGET, kill, Instant.now())).isLessThan(GAP_LIMIT);
         assertThat(gap6).as(prober.describe(V6_TARGET, kill, Instant.now())).isLessThan(GAP_LIMIT);
         awaitClientReaches(2, VIP);
         awaitClientReaches(2, VIP6);
-        assertThat(prober.firstSuccessSince(V4_TARGET, kill)).hasValueSatisfying(
-                p -> assertThat(p.answer()).isIn(HaTopology.REAL_SERVERS));
+        assertThat(prober.firstSuccessSince(V4_TARGET, kill)).hasValueSatisfying(p -> {
+            assertThat(p.server()).isIn(HaTopology.REAL_SERVERS);
+            assertThat(p.from()).isEqualTo(HaTopology.privateAddress(2));
+        });
         assertThat(topology.status(2)).containsIgnoringCase("active");
     }
 
@@ -181,11 +185,11 @@ class FailoverScenarioTest {
     void activeRouterThatLosesItsPublicLinkHandsOver() throws Exception {
         startPair(config(Map.of("monitor_links", "1")));
 
-        Instant cut = Instant.now();
         topology.cutLink(1, "eth0");
+        Instant cut = Instant.now();
 
         awaitActive(2, TAKEOVER);
-        Duration gap = awaitGap(V4_TARGET, cut);
+        Duration gap = awaitGap(V4_TARGET, cut, 1);
         figure("public link of the active router cut: IPv4 gap %d ms".formatted(gap.toMillis()));
         assertThat(gap).as(prober.describe(V4_TARGET, cut, Instant.now())).isLessThan(GAP_LIMIT);
         awaitClientReaches(2, VIP);
@@ -278,11 +282,11 @@ class FailoverScenarioTest {
 
     /** kill -9 of router 1, until router 2 serves (router 1's stale addresses are still on its interface). */
     private void crashPrimary() throws Exception {
-        Instant kill = Instant.now();
         topology.kill(1);
+        Instant kill = Instant.now();
         await("router 2 holds the VIPs after router 1 died").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
                 .until(() -> topology.holdsVip(2) && topology.holds(2, NAT_ROUTER));
-        awaitGap(V4_TARGET, kill);
+        awaitGap(V4_TARGET, kill, 1);
         awaitClientReaches(2, VIP);
     }
 }

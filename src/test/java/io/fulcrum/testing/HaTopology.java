@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,6 +50,19 @@ public final class HaTopology implements AutoCloseable {
     private static final String NFT_TABLE = "fulcrum_test_cut";
     private static final Pattern LLADDR = Pattern.compile("lladdr (\\S+)");
     private static final Pattern ETHER = Pattern.compile("link/ether (\\S+)");
+
+    /** The address router {@code number} has on the private network (and proxies from). */
+    public static String privateAddress(int number) {
+        return "10.77.0." + (number + 1);
+    }
+
+    /**
+     * Accepts a probe not served through router {@code number}: neither answered by it (the
+     * keepalived runs' service) nor proxied from its private address.
+     */
+    public static Predicate<Prober.Probe> notThrough(int number) {
+        return p -> !p.server().equals("r" + number) && !p.from().equals(privateAddress(number));
+    }
 
     /** A router of the pair: 1 is the primary (.2), 2 the backup (.3). */
     public record Router(int number, String ns, Path config, Path stateDir, Path log) {
@@ -134,7 +148,7 @@ public final class HaTopology implements AutoCloseable {
             plug(role, "eth0", "pub", role + "-pub");
             plug(role, "eth1", "priv", role + "-priv");
             address(role, "eth0", "192.168.77." + (r + 1) + "/24", "fd77::" + (r + 1) + "/64");
-            address(role, "eth1", "10.77.0." + (r + 1) + "/24");
+            address(role, "eth1", privateAddress(r) + "/24");
         }
         for (int i = 0; i < REAL_SERVERS.size(); i++) {
             String rs = REAL_SERVERS.get(i);

@@ -32,8 +32,11 @@ class HaTopologyTest {
             try (Prober prober = Prober.start(topology, topology.ns("r1"), "10.77.0.11:80", "10.77.0.12:80", "10.77.0.13:80")) {
                 Instant start = Instant.now();
                 await().atMost(Duration.ofSeconds(20)).until(() -> prober.succeededSince("10.77.0.13:80", start));
-                assertThat(prober.firstSuccessSince("10.77.0.11:80", start)).hasValueSatisfying(p -> assertThat(p.answer()).isEqualTo("rs1"));
-                assertThat(prober.firstSuccessSince("10.77.0.13:80", start)).hasValueSatisfying(p -> assertThat(p.answer()).isEqualTo("rs3"));
+                assertThat(prober.firstSuccessSince("10.77.0.11:80", start)).hasValueSatisfying(p -> {
+                    assertThat(p.server()).isEqualTo("rs1");
+                    assertThat(p.from()).isEqualTo(HaTopology.privateAddress(1));
+                });
+                assertThat(prober.firstSuccessSince("10.77.0.13:80", start)).hasValueSatisfying(p -> assertThat(p.server()).isEqualTo("rs3"));
             }
 
             // The client reaches both routers on IPv4 and IPv6, and learns their MACs.
@@ -44,7 +47,7 @@ class HaTopologyTest {
                 Instant start = Instant.now();
                 await().atMost(Duration.ofSeconds(20)).until(() -> prober.succeededSince(r2v4, start)
                         && prober.succeededSince("[fd77::2]:8080", start));
-                assertThat(prober.firstSuccessSince(r2v4, start)).hasValueSatisfying(p -> assertThat(p.answer()).isEqualTo("r2"));
+                assertThat(prober.firstSuccessSince(r2v4, start)).hasValueSatisfying(p -> assertThat(p.answer()).isEqualTo("r2 " + HaTopology.CLIENT_ADDRESS));
                 assertThat(topology.clientNeighbourMac("192.168.77.3")).contains(topology.routerMac(2));
                 assertThat(topology.clientNeighbourMac("fd77::2")).contains(topology.routerMac(1));
                 assertThat(topology.routerMac(1)).isNotEqualTo(topology.routerMac(2));

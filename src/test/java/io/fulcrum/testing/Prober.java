@@ -33,8 +33,22 @@ public final class Prober implements AutoCloseable {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
     static final Duration INTERVAL = Duration.ofMillis(10);
 
-    /** One connection attempt: started and ended at, and either the answer or why it failed. */
+    /**
+     * One connection attempt: started and ended at, and either the answer ("rs1 10.77.0.3": who
+     * answered, and the address it saw the connection from) or why it failed.
+     */
     public record Probe(String target, Instant start, Instant end, boolean ok, String answer) {
+
+        /** Who answered: a real server's name, or a router's in the keepalived runs. */
+        public String server() {
+            return answer.split(" ")[0];
+        }
+
+        /** The address the answering server saw the connection come from: the proxying router's. */
+        public String from() {
+            String[] words = answer.split(" ");
+            return words.length > 1 ? words[1] : "";
+        }
 
         static Probe parse(String line) {
             String[] f = line.split(" ", 5);
@@ -103,14 +117,22 @@ public final class Prober implements AutoCloseable {
     }
 
     public Optional<Probe> firstSuccessSince(String target, Instant since) {
+        return firstSuccessSince(target, since, p -> true);
+    }
+
+    /** The first probe started at or after {@code since} that succeeded and that {@code answered} accepts. */
+    public Optional<Probe> firstSuccessSince(String target, Instant since, Predicate<Probe> answered) {
         return probes(target).stream()
-                .filter(p -> p.ok() && !p.start().isBefore(since))
+                .filter(p -> p.ok() && !p.start().isBefore(since) && answered.test(p))
                 .min((a, b) -> a.end().compareTo(b.end()));
     }
 
-    /** The failover gap: from {@code instant} to the end of the first successful probe started after it. */
-    public Optional<Duration> gapAfter(String target, Instant instant) {
-        return firstSuccessSince(target, instant).map(p -> Duration.between(instant, p.end()));
+    /**
+     * The failover gap: from {@code instant} to the end of the first successful probe started
+     * after it that {@code answered} accepts (one through the new router).
+     */
+    public Optional<Duration> gapAfter(String target, Instant instant, Predicate<Probe> answered) {
+        return firstSuccessSince(target, instant, answered).map(p -> Duration.between(instant, p.end()));
     }
 
     /** The probes around a window, for an assertion message. */
