@@ -1,0 +1,277 @@
+package io.fulcrum.ha;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides whether this router is active: pulse's state machine, made free of split brain. It is
+ * pure: time comes in as {@code now} (nanoseconds of one monotonic clock), heartbeats come in
+ * decoded and authenticated, and what must happen goes out through {@link Actions}. Not
+ * thread-safe: one thread (the heartbeat loop) drives it.
+ *
+ * <p>The rules, in order of precedence (docs/ha.md explains them to operators):
+ * <ol>
+ * <li>A router in {@link HaState#FAULT} (a monitored link is down) or {@link HaState#LEAVING}
+ *     (stopping) never takes the active role.</li>
+ * <li>No valid heartbeat on any link for {@code deadtime}: the partner is dead, take over.</li>
+ * <li>The partner says it is leaving or has a link fault: take over at once.</li>
+ * <li>Both standby (a cold start of both): the primary takes the active role.</li>
+ * <li>Both active (heartbeats were cut, then came back): the primary wins; the backup steps down
+ *     at once and the primary re-announces its addresses.</li>
+ * <li>A primary that finds an active backup stays standby (pulse's way), unless {@code failback}
+ *     is on: then it takes over once it has been up and healthy for {@code failback_delay}, and
+ *     rule 5 makes the backup step down.</li>
+ * </ol>
+ */
+public final class Election {
+
+    /** The heartbeat links: each router sends on both and hears the partner on both. */
+    public enum Link { PUBLIC, PRIVATE }
+
+    /** The settings of lvs.cf that steer the election. */
+    public record Settings(RouterRole self, boolean standalone, Duration keepalive, Duration deadtime,
+            boolean failback, Duration failbackDelay) {
+        public Settings {
+            Objects.requireNonNull(self, "self");
+            if (!standalone && deadtime.compareTo(keepalive) <= 0) {
+                throw new IllegalArgumentException("deadtime must be greater than keepalive");
+            }
+        }
+    }
+
+    /** What the election asks of the router; called on the election's thread, so they must not block. */
+    public interface Actions {
+        /** Bring up the floating addresses, announce them, run {@code active_cmd}. */
+        void activate(String reason);
+
+        /** Run {@code inactive_cmd}, take the floating addresses down. */
+        void deactivate(String reason);
+
+        /** Announce the addresses again at once (another router may have claimed them). */
+        void reannounce(String reason);
+
+        /** Send a heartbeat now: the state changed and the partner should know before the next beat. */
+        void heartbeatNow();
+    }
+
+    /** What this router knows of its partner, for status. */
+    public record PartnerView(Optional<Heartbeat> last, long lastHeardPublic, long lastHeardPrivate, boolean alive) {}
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final Settings settings;
+    private final Actions actions;
+    private final long deadtime;
+    private final long failbackDelay;
+
+    private HaState state = HaState.STANDBY;
+    private long stateSince;
+    private long startedAt;
+    /** Since when this router could serve (start, or the end of its last link fault). */
+    private long eligibleSince;
+    private final long[] lastHeard = {NEVER, NEVER};
+    private Heartbeat partner;
+    /** Whether the partner was already known active before the heartbeat being handled. */
+    private boolean partnerSeenActive;
+    private boolean stopping;
+    private boolean handedOver;
+    private String lastReason = "starting";
+
+    public Election(Settings settings, Actions actions) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.actions = Objects.requireNonNull(actions, "actions");
+        this.deadtime = settings.deadtime().toNanos();
+        this.failbackDelay = settings.failbackDelay().toNanos();
+    }
+
+    /** Starts standby (or active at once for a standalone router) and waits for the partner. */
+    public void start(long now) {
+        startedAt = now;
+        eligibleSince = now;
+        stateSince = now;
+        if (settings.standalone()) {
+            become(HaState.ACTIVE, now, "standalone router (backup_active = 0)");
+            actions.activate(lastReason);
+        }
+    }
+
+    /** A valid heartbeat from the partner arrived on {@code link}. */
+    public void heartbeat(Link link, Heartbeat heartbeat, long now) {
+        partnerSeenActive = partnerActive(now);
+        lastHeard[link.ordinal()] = now;
+        partner = heartbeat;
+        evaluate(now);
+    }
+
+    /** Time passed: checks the deadline and the failback delay. */
+    public void tick(long now) {
+        partnerSeenActive = partnerActive(now);
+        evaluate(now);
+    }
+
+    /** The monitored links ({@code monitor_links}): all usable, or at least one down. */
+    public void links(boolean usable, long now) {
+        if (!usable && (state == HaState.ACTIVE || state == HaState.STANDBY)) {
+            boolean wasActive = state == HaState.ACTIVE;
+            become(HaState.FAULT, now, "local link down: not serving until it is back");
+            if (wasActive) {
+                actions.deactivate(lastReason);
+            }
+            actions.heartbeatNow();
+        } else if (usable && state == HaState.FAULT) {
+            eligibleSince = now;
+            become(HaState.STANDBY, now, "local links back up");
+            actions.heartbeatNow();
+            evaluate(now);
+        }
+    }
+
+    /**
+     * Stopping: tells the partner (LEAVING) and keeps serving until the partner says it is active
+     * or is not there, so that a planned switch loses no new connection; {@link #handedOver()}
+     * turns true then.
+     */
+    public void stop(long now) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        boolean wasActive = state == HaState.ACTIVE;
+        become(HaState.LEAVING, now, "stopping");
+        actions.heartbeatNow();
+        if (!wasActive) {
+            handedOver = true;
+        } else if (settings.standalone()) {
+            handedOver = true;
+            actions.deactivate("stopping");
+        } else {
+            evaluate(now);
+        }
+    }
+
+    /** True once a stopping router may exit: it was not active, or its partner took over (or is gone). */
+    public boolean handedOver() {
+        return handedOver;
+    }
+
+    /** Stops waiting for the partner: deactivates whatever happens (the stop timeout ran out). */
+    public void giveUp(long now) {
+        if (stopping && !handedOver) {
+            handedOver = true;
+            actions.deactivate("stopping: the partner did not confirm a takeover in time");
+        }
+    }
+
+    public HaState state() {
+        return state;
+    }
+
+    public long stateSince() {
+        return stateSince;
+    }
+
+    /** Why the state is what it is, in a phrase for the log and status. */
+    public String reason() {
+        return lastReason;
+    }
+
+    public RouterRole role() {
+        return settings.self();
+    }
+
+    public PartnerView partner(long now) {
+        return new PartnerView(Optional.ofNullable(partner), lastHeard[0], lastHeard[1], partnerAlive(now));
+    }
+
+    /** When {@link #tick} must run next at the latest for the deadline and failback to be on time. */
+    public long nextCheck(long now) {
+        long next = now + deadtime;
+        long heard = lastHeardAny();
+        long deadline = heard == NEVER ? startedAt + deadtime : heard + deadtime;
+        if (deadline > now) {
+            next = Math.min(next, deadline);
+        }
+        if (failbackDue() && eligibleSince + failbackDelay > now) {
+            next = Math.min(next, eligibleSince + failbackDelay);
+        }
+        return next;
+    }
+
+    private boolean failbackDue() {
+        return settings.failback() && settings.self() == RouterRole.PRIMARY && state == HaState.STANDBY;
+    }
+
+    private long lastHeardAny() {
+        return Math.max(lastHeard[0], lastHeard[1]);
+    }
+
+    private boolean partnerAlive(long now) {
+        long heard = lastHeardAny();
+        return heard != NEVER && now - heard < deadtime;
+    }
+
+    private boolean partnerActive(long now) {
+        return partnerAlive(now) && partner.state() == HaState.ACTIVE;
+    }
+
+    private void evaluate(long now) {
+        if (settings.standalone()) {
+            return;
+        }
+        boolean alive = partnerAlive(now);
+        HaState theirs = alive ? partner.state() : null;
+        switch (state) {
+            case STANDBY -> {
+                if (!alive) {
+                    if (lastHeardAny() == NEVER && now - startedAt < deadtime) {
+                        return;
+                    }
+                    take(now, lastHeardAny() == NEVER
+                            ? "no heartbeat from the partner since start (deadtime)"
+                            : "partner dead: no heartbeat for deadtime");
+                } else if (theirs == HaState.LEAVING) {
+                    take(now, "partner is stopping");
+                } else if (theirs == HaState.FAULT) {
+                    take(now, "partner has a link failure");
+                } else if (theirs == HaState.STANDBY && settings.self() == RouterRole.PRIMARY) {
+                    take(now, "both standby: the primary takes the active role");
+                } else if (theirs == HaState.ACTIVE && failbackDue() && now - eligibleSince >= failbackDelay) {
+                    take(now, "failback: the primary takes the active role back");
+                }
+            }
+            case ACTIVE -> {
+                if (theirs == HaState.ACTIVE) {
+                    if (settings.self() == RouterRole.BACKUP) {
+                        become(HaState.STANDBY, now, "both active: the primary keeps the active role");
+                        actions.deactivate(lastReason);
+                        actions.heartbeatNow();
+                    } else if (!partnerSeenActive) {
+                        actions.reannounce("both active: the primary keeps the role and announces its addresses again");
+                    }
+                }
+            }
+            case LEAVING -> {
+                if (!handedOver && (!alive || theirs == HaState.ACTIVE)) {
+                    handedOver = true;
+                    actions.deactivate(alive ? "stopping: the partner took over" : "stopping: no partner to hand over to");
+                }
+            }
+            case FAULT -> {
+                // waits for links(true, ...)
+            }
+        }
+    }
+
+    private void take(long now, String reason) {
+        become(HaState.ACTIVE, now, reason);
+        actions.activate(reason);
+        actions.heartbeatNow();
+    }
+
+    private void become(HaState next, long now, String reason) {
+        state = next;
+        stateSince = now;
+        lastReason = reason;
+    }
+}

@@ -1,0 +1,353 @@
+package io.fulcrum.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fulcrum.ha.Election.Link;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The election with a manual clock: every rule of docs/ha.md, one scenario each. */
+class ElectionTest {
+
+    private static final long MS = 1_000_000L;
+    private static final Duration KEEPALIVE = Duration.ofMillis(100);
+    private static final Duration DEADTIME = Duration.ofMillis(400);
+
+    /** Records what the election asked for, as short words. */
+    private static final class Recorder implements Election.Actions {
+        final List<String> done = new ArrayList<>();
+
+        @Override
+        public void activate(String reason) {
+            done.add("activate");
+        }
+
+        @Override
+        public void deactivate(String reason) {
+            done.add("deactivate");
+        }
+
+        @Override
+        public void reannounce(String reason) {
+            done.add("reannounce");
+        }
+
+        @Override
+        public void heartbeatNow() {
+            done.add("beat");
+        }
+
+        List<String> drain() {
+            List<String> copy = List.copyOf(done);
+            done.clear();
+            return copy;
+        }
+    }
+
+    private final Recorder actions = new Recorder();
+    private long now = 1_000 * MS;
+
+    private Election election(RouterRole role, boolean failback, Duration failbackDelay) {
+        Election election = new Election(new Election.Settings(role, false, KEEPALIVE, DEADTIME, failback, failbackDelay),
+                actions);
+        election.start(now);
+        return election;
+    }
+
+    private Election election(RouterRole role) {
+        return election(role, false, Duration.ZERO);
+    }
+
+    private static Heartbeat from(RouterRole role, HaState state) {
+        return new Heartbeat(role, state, 1, 1, 42, 3, 3, true, true);
+    }
+
+    private void advance(long millis) {
+        now += millis * MS;
+    }
+
+    @Test
+    void aStandaloneRouterIsActiveAtOnceAndStopsWithoutWaiting() {
+        Election election = new Election(new Election.Settings(RouterRole.PRIMARY, true, KEEPALIVE, DEADTIME, false,
+                Duration.ZERO), actions);
+        election.start(now);
+        assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+        assertThat(actions.drain()).containsExactly("activate");
+        election.stop(now);
+        assertThat(election.handedOver()).isTrue();
+        assertThat(actions.drain()).containsExactly("beat", "deactivate");
+    }
+
+    @Test
+    void deadtimeMustExceedKeepalive() {
+        assertThatThrownBy(() -> new Election.Settings(RouterRole.PRIMARY, false, DEADTIME, KEEPALIVE, false, Duration.ZERO))
+                .hasMessageContaining("deadtime");
+    }
+
+    @Nested
+    class ColdStart {
+        @Test
+        void aRouterThatHearsNobodyTakesOverAfterDeadtime() {
+            Election election = election(RouterRole.BACKUP);
+            assertThat(election.nextCheck(now)).isEqualTo(now + DEADTIME.toNanos());
+            advance(399);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            advance(1);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("since start");
+            assertThat(actions.drain()).containsExactly("activate", "beat");
+        }
+
+        @Test
+        void thePrimaryTakesTheRoleAtOnceWhenBothAreStandby() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("both standby");
+        }
+
+        @Test
+        void theBackupWaitsForAStandbyPrimary() {
+            Election election = election(RouterRole.BACKUP);
+            for (int i = 0; i < 20; i++) {
+                advance(100);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.STANDBY), now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(actions.drain()).isEmpty();
+        }
+
+        @Test
+        void aReturningPrimaryStaysStandbyBehindAnActiveBackup() {
+            Election election = election(RouterRole.PRIMARY);
+            for (int i = 0; i < 100; i++) {
+                advance(100);
+                election.heartbeat(Link.PRIVATE, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(actions.drain()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Takeover {
+        private Election activeBackupCandidate() {
+            Election election = election(RouterRole.BACKUP);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            return election;
+        }
+
+        @Test
+        void thePartnerIsDeadAfterDeadtimeWithoutAnyLink() {
+            Election election = activeBackupCandidate();
+            advance(100);
+            election.heartbeat(Link.PRIVATE, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            assertThat(election.nextCheck(now)).isEqualTo(now + DEADTIME.toNanos());
+            advance(399);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            advance(1);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("partner dead");
+            assertThat(election.partner(now).alive()).isFalse();
+        }
+
+        @Test
+        void oneLiveLinkKeepsThePartnerAlive() {
+            Election election = activeBackupCandidate();
+            for (int i = 0; i < 50; i++) {
+                advance(100);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(election.partner(now).lastHeardPrivate()).isEqualTo(Long.MIN_VALUE);
+        }
+
+        @Test
+        void aLeavingPartnerIsReplacedAtOnce() {
+            Election election = activeBackupCandidate();
+            advance(10);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.LEAVING), now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("stopping");
+        }
+
+        @Test
+        void aPartnerWithALinkFaultIsReplacedAtOnce() {
+            Election election = activeBackupCandidate();
+            advance(10);
+            election.heartbeat(Link.PRIVATE, from(RouterRole.PRIMARY, HaState.FAULT), now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("link failure");
+        }
+    }
+
+    @Nested
+    class SplitBrain {
+        @Test
+        void theBackupStepsDownWhenBothAreActive() {
+            Election election = election(RouterRole.BACKUP);
+            advance(400);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            actions.drain();
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(actions.drain()).containsExactly("deactivate", "beat");
+        }
+
+        @Test
+        void thePrimaryReannouncesOnceWhenItFindsAnActiveBackup() {
+            Election election = election(RouterRole.PRIMARY);
+            advance(400);
+            election.tick(now);
+            actions.drain();
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(actions.drain()).containsExactly("reannounce");
+        }
+
+        @Test
+        void aPartnerActiveBeforeACutIsAnnouncedAgainWhenTheCutHeals() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            advance(400);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            actions.drain();
+            advance(5_000);
+            election.tick(now);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(actions.drain()).containsExactly("reannounce");
+        }
+    }
+
+    @Nested
+    class Links {
+        @Test
+        void anActiveRouterThatLosesALinkHandsOverAndComesBackStandby() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            actions.drain();
+            election.links(false, now);
+            assertThat(election.state()).isEqualTo(HaState.FAULT);
+            assertThat(actions.drain()).containsExactly("deactivate", "beat");
+            advance(10);
+            election.heartbeat(Link.PRIVATE, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            advance(1_000);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.FAULT);
+            election.heartbeat(Link.PRIVATE, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            election.links(true, now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(actions.drain()).containsExactly("beat");
+        }
+
+        @Test
+        void aFaultyRouterDoesNotTakeOverEvenWhenThePartnerDies() {
+            Election election = election(RouterRole.BACKUP);
+            election.links(false, now);
+            advance(10_000);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.FAULT);
+        }
+    }
+
+    @Nested
+    class Failback {
+        @Test
+        void thePrimaryTakesTheRoleBackAfterTheDelay() {
+            Election election = election(RouterRole.PRIMARY, true, Duration.ofSeconds(1));
+            for (int i = 0; i < 9; i++) {
+                advance(100);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(election.nextCheck(now)).isEqualTo(now + 100 * MS);
+            advance(100);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("failback");
+        }
+
+        @Test
+        void theDelayCountsFromTheEndOfALinkFault() {
+            Election election = election(RouterRole.PRIMARY, true, Duration.ofSeconds(1));
+            election.links(false, now);
+            advance(900);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            election.links(true, now);
+            advance(200);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            advance(800);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+        }
+    }
+
+    @Nested
+    class Stop {
+        @Test
+        void anActiveRouterKeepsServingUntilThePartnerConfirms() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            actions.drain();
+            election.stop(now);
+            assertThat(election.state()).isEqualTo(HaState.LEAVING);
+            assertThat(election.handedOver()).isFalse();
+            assertThat(actions.drain()).containsExactly("beat");
+            advance(5);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            assertThat(election.handedOver()).isFalse();
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.handedOver()).isTrue();
+            assertThat(actions.drain()).containsExactly("deactivate");
+        }
+
+        @Test
+        void aStandbyRouterLeavesAtOnceAndNeverActivates() {
+            Election election = election(RouterRole.BACKUP);
+            election.stop(now);
+            assertThat(election.handedOver()).isTrue();
+            advance(10_000);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.LEAVING);
+            assertThat(actions.drain()).containsExactly("beat");
+        }
+
+        @Test
+        void withoutAPartnerTheActiveRouterDeactivatesAtOnce() {
+            Election election = election(RouterRole.PRIMARY);
+            advance(400);
+            election.tick(now);
+            actions.drain();
+            election.stop(now);
+            assertThat(election.handedOver()).isTrue();
+            assertThat(actions.drain()).containsExactly("beat", "deactivate");
+        }
+
+        @Test
+        void givingUpDeactivatesOnce() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            election.stop(now);
+            actions.drain();
+            election.giveUp(now);
+            election.giveUp(now);
+            assertThat(actions.drain()).containsExactly("deactivate");
+        }
+    }
+}
