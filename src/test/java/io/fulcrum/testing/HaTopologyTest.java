@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -76,7 +77,7 @@ class HaTopologyTest {
 
             assertThat(HaTopology.pairConfig(Map.of("keepalive", "0.1", "deadtime", "0.4")))
                     .contains("\nkeepalive = 0.1\n", "\ndeadtime = 0.4\n", "virtual web6");
-            assertThat(HaTopology.pairConfig(java.util.Collections.singletonMap("keepalive", null)))
+            assertThat(HaTopology.pairConfig(Collections.singletonMap("keepalive", null)))
                     .doesNotContain("\nkeepalive =").contains("\ndeadtime = 0.6\n");
         }
         assertThat(HaTopology.run("ip", "netns", "list")).doesNotContain(namespaces);
