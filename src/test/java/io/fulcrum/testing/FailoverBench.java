@@ -3,6 +3,7 @@ package io.fulcrum.testing;
 import static io.fulcrum.testing.HaTopology.V4_TARGET;
 import static io.fulcrum.testing.HaTopology.VIP;
 
+import io.fulcrum.model.RouterPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,6 +272,7 @@ public final class FailoverBench {
             Thread.sleep(Math.max(1000, (long) (advert * 4000)));
         } else {
             Map<String, String> settings = new LinkedHashMap<>();
+            Duration keepalive = RouterPair.DEFAULT_KEEPALIVE;
             if (setup.equals("fulcrum-default")) {
                 settings.put("keepalive", null);
                 settings.put("deadtime", null);
@@ -278,6 +280,7 @@ public final class FailoverBench {
                 String[] t = fulcrumTimings(setup, options.fast());
                 settings.put("keepalive", t[0]);
                 settings.put("deadtime", t[1]);
+                keepalive = Duration.ofNanos((long) (Double.parseDouble(t[0]) * 1e9));
             }
             settings.put("monitor_links", "1");
             settings.put("failback", "0");
@@ -286,7 +289,8 @@ public final class FailoverBench {
             await("router 1 (fulcrum) holds the VIP", START, () -> topology.holdsVip(1));
             topology.startRouter(2, config);
             await("router 2 (fulcrum) runs", START, () -> Files.exists(topology.router(2).controlSocket()));
-            Thread.sleep(1500);
+            // Router 2 must have heard router 1 before router 1 fails.
+            Thread.sleep(Math.max(1500, keepalive.multipliedBy(2).toMillis() + 500));
         }
         if (topology.holdsVip(2)) {
             throw new IllegalStateException(setup + ": router 2 holds the VIP while router 1 is active");
