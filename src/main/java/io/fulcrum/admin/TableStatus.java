@@ -2,6 +2,7 @@ package io.fulcrum.admin;
 
 import io.fulcrum.admin.wire.ConnectionEntry;
 import io.fulcrum.admin.wire.Rates;
+import io.fulcrum.admin.wire.PairStatus;
 import io.fulcrum.admin.wire.RealServerStatus;
 import io.fulcrum.admin.wire.Stats;
 import io.fulcrum.admin.wire.Status;
@@ -42,18 +43,20 @@ public final class TableStatus implements StatusSource {
     private final Engine engine;
     private final RateEstimator rates;
     private final String version;
+    private final Supplier<PairStatus> pair;
 
     /**
      * @param forwarding the configuration's {@code network} now: it is global in lvs.cf, not part of
      *                   the table
      */
     public TableStatus(Supplier<TableSnapshot> table, Supplier<Forwarding> forwarding, Engine engine,
-                       RateEstimator rates, String version) {
+                       RateEstimator rates, String version, Supplier<PairStatus> pair) {
         this.table = Objects.requireNonNull(table, "table");
         this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.rates = Objects.requireNonNull(rates, "rates");
         this.version = Objects.requireNonNull(version, "version");
+        this.pair = Objects.requireNonNull(pair, "pair");
     }
 
     @Override
@@ -63,7 +66,7 @@ public final class TableStatus implements StatusSource {
         for (VirtualServerEntry entry : table.get().entries()) {
             virtualServers.add(virtualServer(entry, forward));
         }
-        return new Status(version, engine.name(), virtualServers);
+        return new Status(version, engine.name(), virtualServers, pair.get());
     }
 
     /** Open connections, then the persistence templates, as {@code ipvsadm -L -n -c} lists both. */

@@ -3,6 +3,9 @@ package io.fulcrum.cli;
 import io.fulcrum.admin.ControlServer;
 import io.fulcrum.admin.TableStatus;
 import io.fulcrum.admin.wire.ReloadOutcome;
+import io.fulcrum.ha.FloatingAddresses;
+import io.fulcrum.ha.PairController;
+import io.fulcrum.net.NetworkActions;
 import io.fulcrum.model.Config;
 import io.fulcrum.table.RateEstimator;
 import io.fulcrum.proxy.ProxyEngine;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +40,7 @@ final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rate-estimator").daemon().factory());
     private ControlServer control;
+    private PairController pair;
 
     private Daemon(Router router, Path pidFile) {
         this.router = router;
@@ -58,12 +63,15 @@ final class Daemon implements AutoCloseable {
         Daemon daemon = new Daemon(router, pidFile);
         try {
             router.start();
+            // after the listeners are bound: a takeover then only has to bring the addresses up
+            daemon.pair = PairController.start(config.routerPair(), FloatingAddresses.of(config),
+                    PairStatusView.fingerprint(config), stateDir, NetworkActions.host(), router::poolHealth);
             daemon.startControl(config);
         } catch (RuntimeException | IOException e) {
             daemon.close();
             throw e;
         }
-        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(router::reload));
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(daemon::reload));
         Signal.handle(new Signal("TERM"), signal -> daemon.stopSignal.countDown());
         Signal.handle(new Signal("INT"), signal -> daemon.stopSignal.countDown());
         log.info("fulcrum running as pid {} (reload: kill -HUP {} or fulcrum reload)",
@@ -95,14 +103,21 @@ final class Daemon implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> rates.tick(System.nanoTime()), 0, RateEstimator.INTERVAL_NANOS,
                 TimeUnit.NANOSECONDS);
         TableStatus status = new TableStatus(router.table()::snapshot, () -> router.config().network(),
-                router.engine(), rates, VersionProvider.version());
+                router.engine(), rates, VersionProvider.version(), () -> PairStatusView.of(pair.view(), Instant.now()));
         control = ControlServer.start(config.daemon().controlSocket(), status, this::reloadForControl);
         log.info("control socket {} (fulcrum status --socket {})", config.daemon().controlSocket(),
                 config.daemon().controlSocket());
     }
 
-    private ReloadOutcome reloadForControl() {
+    /** A reload: the table first, then the floating addresses (a VIP may have come or gone). */
+    private Router.ReloadOutcome reload() {
         Router.ReloadOutcome outcome = router.reload();
+        outcome.config().ifPresent(next -> pair.update(FloatingAddresses.of(next), PairStatusView.fingerprint(next)));
+        return outcome;
+    }
+
+    private ReloadOutcome reloadForControl() {
+        Router.ReloadOutcome outcome = reload();
         return outcome.config()
                 .map(c -> new ReloadOutcome(true, CheckCommand.summary(router.configFile(), c, outcome.warnings().size()),
                         List.of()))
@@ -119,8 +134,13 @@ final class Daemon implements AutoCloseable {
         stopSignal.await();
     }
 
-    /** Drains within {@code limit} and returns the exit code: 0, the "SIGTERM exits 0". */
+    /**
+     * Hands the active role to the partner (which then serves every new connection), then drains
+     * within {@code limit}; returns the exit code: 0, the issue's "SIGTERM exits 0".
+     */
     int stop(Duration limit) {
+        Config config = router.config();
+        pair.stop(config.routerPair().deadtime().multipliedBy(2).plusSeconds(1));
         router.drain(limit);
         return 0;
     }
@@ -129,6 +149,10 @@ final class Daemon implements AutoCloseable {
     public void close() {
         if (control != null) {
             control.close();
+        }
+        if (pair != null) {
+            pair.stop(Duration.ZERO);
+            pair.close();
         }
         ticker.shutdownNow();
         router.close();

@@ -6,9 +6,12 @@ import io.fulcrum.config.LvsConfig;
 import io.fulcrum.config.Severity;
 import io.fulcrum.health.HealthEvent;
 import io.fulcrum.health.HealthMonitor;
+import io.fulcrum.ha.PairController;
 import io.fulcrum.model.Config;
+import io.fulcrum.model.RealServer;
 import io.fulcrum.model.VirtualServer;
 import io.fulcrum.table.Engine;
+import io.fulcrum.table.VirtualServerEntry;
 import io.fulcrum.table.VirtualServerTable;
 import io.fulcrum.table.VirtualServerTable.MemberKey;
 import java.nio.file.Path;
@@ -138,6 +141,17 @@ final class Router implements AutoCloseable {
         synchronized (engineLock) {
             engine.apply(table.snapshot());
         }
+    }
+
+    /** The real servers in service (in the pool with a weight above 0) and configured, over the active virtual servers. */
+    PairController.PoolHealth poolHealth() {
+        int up = 0;
+        int total = 0;
+        for (VirtualServerEntry entry : table.snapshot().entries()) {
+            total += (int) entry.config().realServers().stream().filter(RealServer::active).count();
+            up += (int) entry.pool().stream().filter(member -> member.weight() > 0).count();
+        }
+        return new PairController.PoolHealth(up, total);
     }
 
     /**

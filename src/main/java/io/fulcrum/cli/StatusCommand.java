@@ -3,6 +3,8 @@ package io.fulcrum.cli;
 import io.fulcrum.admin.ControlClient;
 import io.fulcrum.admin.ControlException;
 import io.fulcrum.admin.IpvsadmFormat;
+import io.fulcrum.admin.PairFormat;
+import io.fulcrum.admin.wire.Status;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,12 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fulcrum status}: the running table, read from the daemon over its control socket and
- * printed in the layouts of {@code ipvsadm -L -n}, so that scripts written for ipvsadm read it.
+ * {@code fulcrum status}: the router's place in the pair, then the running table, read from the
+ * daemon over its control socket and printed in the layouts of {@code ipvsadm -L -n}; the listing
+ * options print the table alone, so that scripts written for ipvsadm read it.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-                "Print the running daemon's table as `ipvsadm -L -n` does.",
+                "Print this router's role in the pair (state, partner, links, config mismatch),",
+                "then the running daemon's table as `ipvsadm -L -n` does.",
                 "-c/--connection, --stats and --rate are ipvsadm's options of the same names.",
                 "The lvs.cf is given with --config only: -c means the connection list, as in ipvsadm."})
 final class StatusCommand implements Callable<Integer> {
@@ -67,7 +71,8 @@ final class StatusCommand implements Callable<Integer> {
 
     private String render(ControlClient client) throws ControlException {
         if (listing == null) {
-            return IpvsadmFormat.list(client.status());
+            Status status = client.status();
+            return (status.pair() == null ? "" : PairFormat.render(status.pair()) + "\n") + IpvsadmFormat.list(status);
         }
         if (listing.connections) {
             return IpvsadmFormat.connections(client.connections());

@@ -1,13 +1,16 @@
 package io.fulcrum.ha;
 
-/** What a router tells its partner it is doing. */
+/**
+ * What a router tells its partner it is doing. The ordinal is the value on the wire: keep this order
+ * and add new states only at the end, with a new heartbeat version.
+ */
 public enum HaState {
-    /** Watching the partner, holding no floating address. */
+    /** Healthy and not serving: ready to take the virtual servers over. */
     STANDBY,
-    /** Holding the floating addresses and serving. */
+    /** Owns the virtual addresses and serves the virtual servers. */
     ACTIVE,
-    /** A local link is down ({@code monitor_links}): will not serve until it is back. */
+    /** Cannot serve (a monitored link is down, say): it will not take over, and gives up the active role. */
     FAULT,
-    /** Stopping (SIGTERM): the partner should take over at once. */
+    /** Shutting down cleanly: the partner takes over now instead of waiting for {@code deadtime}. */
     LEAVING
 }

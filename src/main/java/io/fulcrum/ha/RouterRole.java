@@ -1,4 +1,7 @@
 package io.fulcrum.ha;
 
-/** A router's place in the pair, fixed by the address it holds (pulse: master or backup). */
-public enum RouterRole { PRIMARY, BACKUP }
+/** Which of the pair a router is, as lvs.cf's {@code primary} and {@code backup} addresses make it. */
+public enum RouterRole {
+    PRIMARY,
+    BACKUP
+}

@@ -42,8 +42,8 @@ public record RouterPair(
         Duration failbackDelay) {
 
     public static final int DEFAULT_HEARTBEAT_PORT = 539;
-    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(2);
-    public static final Duration DEFAULT_DEADTIME = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_KEEPALIVE = Duration.ofMillis(200);
+    public static final Duration DEFAULT_DEADTIME = Duration.ofMillis(600);
     public static final Duration DEFAULT_FAILBACK_DELAY = Duration.ofSeconds(30);
 
     public RouterPair {

@@ -124,11 +124,11 @@ class ExtensionsTest {
     }
 
     @Test
-    void globalDefaultsArePiranhas() {
+    void globalDefaultsArePiranhasButForSubSecondHeartbeats() {
         Config config = parseOk(MINIMAL);
         assertThat(config.routerPair().heartbeatPort()).isEqualTo(539);
-        assertThat(config.routerPair().keepalive()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.routerPair().deadtime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.routerPair().keepalive()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.routerPair().deadtime()).isEqualTo(Duration.ofMillis(600));
         assertThat(config.routerPair().backupActive()).isFalse();
         assertThat(config.routerPair().failback()).isFalse();
         assertThat(config.network().lvsName()).isEqualTo("nat");

@@ -1,0 +1,169 @@
+package io.fulcrum.ha;
+
+import io.fulcrum.net.Addresses;
+import io.fulcrum.net.HostAddress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the floating addresses up and down, and removes only what it added. Every address is
+ * written to a ledger in the state directory before it is added, so that after a crash the next
+ * start can remove exactly the stale addresses this router left behind, and never an address an
+ * operator put there.
+ */
+final class AddressOwner {
+
+    private static final Logger log = LoggerFactory.getLogger(AddressOwner.class);
+
+    private final Addresses addresses;
+    private final Path ledger;
+    /** Touched only on the actions thread; {@link #heldSnapshot} serves the other threads. */
+    private final Set<HostAddress> added = new LinkedHashSet<>();
+    private volatile List<HostAddress> heldSnapshot = List.of();
+
+    AddressOwner(Addresses addresses, Path ledger) {
+        this.addresses = addresses;
+        this.ledger = ledger;
+    }
+
+    /** At start: takes down what a previous run of this router added and did not remove (it crashed). */
+    void removeStale() throws IOException {
+        if (!Files.exists(ledger)) {
+            return;
+        }
+        for (String line : Files.readAllLines(ledger)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            HostAddress stale;
+            try {
+                stale = parse(line);
+            } catch (RuntimeException e) {
+                log.warn("ignoring unreadable line '{}' in {}", line, ledger);
+                continue;
+            }
+            if (addresses.deviceOf(stale.address()).isPresent()) {
+                log.warn("removing {}: added by a previous run of this router that did not stop cleanly", stale);
+                addresses.remove(stale);
+            }
+        }
+        Files.delete(ledger);
+    }
+
+    /**
+     * Brings up each address this router does not hold yet. One that an interface already holds
+     * and that this router did not add is left alone (and never removed later), with a warning:
+     * somebody else manages it.
+     */
+    void bringUp(List<HostAddress> wanted) {
+        for (HostAddress address : wanted) {
+            if (added.contains(address)) {
+                continue;
+            }
+            try {
+                Optional<String> device = addresses.deviceOf(address.address());
+                if (device.isPresent()) {
+                    log.warn("{} is already on {} and was not added by Fulcrum: left as it is, and not removed"
+                            + " when this router steps down", address.address().getHostAddress(), device.get());
+                    continue;
+                }
+                added.add(address);
+                writeLedger();
+                addresses.add(address);
+                log.info("brought up {}", address);
+            } catch (IOException e) {
+                log.error("cannot bring up {}: {}", address, e.getMessage());
+                forget(address);
+            }
+        }
+    }
+
+    /** Takes down the addresses this router added that are not in {@code wanted}. */
+    void keepOnly(List<HostAddress> wanted) {
+        for (HostAddress address : List.copyOf(added)) {
+            if (!wanted.contains(address)) {
+                takeDown(address);
+            }
+        }
+    }
+
+    /** Takes down every address this router added. */
+    void takeDownAll() {
+        keepOnly(List.of());
+    }
+
+    /** The addresses this router added and holds now, to announce (on the actions thread). */
+    List<HostAddress> held() {
+        return new ArrayList<>(added);
+    }
+
+    /** The same, for any thread (status). */
+    List<HostAddress> heldSnapshot() {
+        return heldSnapshot;
+    }
+
+    private void takeDown(HostAddress address) {
+        try {
+            addresses.remove(address);
+            log.info("took down {}", address);
+        } catch (IOException e) {
+            log.error("cannot take down {}: {}", address, e.getMessage());
+        }
+        forget(address);
+    }
+
+    private void forget(HostAddress address) {
+        added.remove(address);
+        try {
+            writeLedger();
+        } catch (IOException e) {
+            log.error("cannot update {}: {}", ledger, e.getMessage());
+        }
+    }
+
+    private void writeLedger() throws IOException {
+        heldSnapshot = List.copyOf(added);
+        if (added.isEmpty()) {
+            Files.deleteIfExists(ledger);
+            return;
+        }
+        Path next = ledger.resolveSibling(ledger.getFileName() + ".new");
+        Files.write(next, added.stream().map(AddressOwner::format).toList());
+        Files.move(next, ledger, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** One ledger line: {@code ADDRESS PREFIX DEVICE [LABEL]}. */
+    static String format(HostAddress address) {
+        return address.address().getHostAddress() + " " + address.prefixLength() + " " + address.device()
+                + address.label().map(l -> " " + l).orElse("");
+    }
+
+    static HostAddress parse(String line) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length < 3 || words.length > 4) {
+            throw new IllegalArgumentException("expected ADDRESS PREFIX DEVICE [LABEL]");
+        }
+        if (!words[0].matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException("not an address literal: " + words[0]);
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(words[0]);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + words[0], e);
+        }
+        return new HostAddress(address, Integer.parseInt(words[1]), words[2],
+                words.length == 4 ? Optional.of(words[3]) : Optional.empty());
+    }
+}

@@ -1,0 +1,478 @@
+package io.fulcrum.ha;
+
+import io.fulcrum.ha.Election.Link;
+import io.fulcrum.model.AddressText;
+import io.fulcrum.model.RouterPair;
+import io.fulcrum.net.HostAddress;
+import io.fulcrum.net.NetworkActions;
+import io.fulcrum.net.Links.LinkState;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's side of the pair: owns the heartbeat sockets and a thread that sends, receives and
+ * drives the {@link Election}, and carries out what the election decides (addresses,
+ * announcements, hooks) on a second thread, so that a slow {@code ip} or a hook script never
+ * delays a heartbeat. A standalone router ({@code backup_active = 0}) runs the same way without
+ * sockets: it is active from the start.
+ *
+ * <p>The heartbeat thread allocates next to nothing per beat (one buffer, reused), so the garbage
+ * collector has little reason to stop it; its timing is the difference between a failover and a
+ * false one.
+ */
+public final class PairController implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PairController.class);
+
+    /** The real servers in service and in all, as the heartbeat reports them to the partner. */
+    public record PoolHealth(int up, int total) {}
+
+    /** One link as status shows it. */
+    public record LinkView(Link link, Optional<InetAddress> own, Optional<String> device, LinkState state,
+            Optional<Instant> lastHeard) {}
+
+    /** What status shows of the pair. */
+    public record View(boolean standalone, RouterRole role, HaState state, Instant since, String reason,
+            boolean serving, Optional<InetAddress> partnerAddress, Optional<Heartbeat> partner, boolean partnerAlive,
+            List<LinkView> links, boolean authenticated, boolean configMismatch, List<HostAddress> held,
+            long sent, long received, long rejected, Optional<String> lastRejection) {}
+
+    private final RouterPair pair;
+    private final Optional<PairAddresses> addresses;
+    private final Election election;
+    private final HeartbeatCodec codec;
+    /** One per link: the same heartbeat goes out on both, and each copy is new on its own link. */
+    private final Map<Link, ReplayGuard> replayGuards = new EnumMap<>(Map.of(Link.PUBLIC, new ReplayGuard(),
+            Link.PRIVATE, new ReplayGuard()));
+    private final NetworkActions network;
+    private final AddressOwner owner;
+    private final Announcements announcements;
+    private final Supplier<PoolHealth> health;
+    private final ScheduledThreadPoolExecutor actions;
+    private final Map<Link, DatagramChannel> channels = new EnumMap<>(Link.class);
+    private final Map<Link, InetSocketAddress> partnerSockets = new EnumMap<>(Link.class);
+    private final Map<Link, String> devices = new EnumMap<>(Link.class);
+    private final Map<Link, LinkState> linkStates = new EnumMap<>(Link.class);
+    private final Selector selector;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(HeartbeatCodec.MAX_SIZE * 2);
+    private final long bootId = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private final Instant startInstant = Instant.now();
+    private final Thread loop;
+
+    private volatile List<HostAddress> floating;
+    private volatile long fingerprint;
+    private volatile boolean serving;
+    private volatile boolean beatRequested;
+    private volatile boolean stopRequested;
+    private volatile boolean abandoned;
+    private volatile View view;
+    private long sequence;
+    private long sent;
+    private long received;
+    private long rejected;
+    private String lastRejection;
+    private long lastRejectionLog = Long.MIN_VALUE;
+    private boolean mismatchLogged;
+    private Duration stopLimit = Duration.ofSeconds(2);
+
+    private PairController(RouterPair pair, Optional<PairAddresses> addresses, List<HostAddress> floating,
+            long fingerprint, Optional<byte[]> key, Path stateDir, NetworkActions network, Supplier<PoolHealth> health)
+            throws IOException {
+        this.pair = pair;
+        this.addresses = addresses;
+        this.floating = List.copyOf(floating);
+        this.fingerprint = fingerprint;
+        this.codec = new HeartbeatCodec(key);
+        this.network = network;
+        this.health = health;
+        this.owner = new AddressOwner(network.addresses(), stateDir.resolve("floating-addresses"));
+        this.actions = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ha-actions").daemon().factory());
+        actions.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        actions.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.announcements = new Announcements(network.announcer(), actions, owner::held);
+        RouterRole role = addresses.map(PairAddresses::role).orElse(RouterRole.PRIMARY);
+        this.election = new Election(new Election.Settings(role, addresses.isEmpty(), pair.keepalive(), pair.deadtime(),
+                pair.failback(), pair.failbackDelay()), new ElectionActions());
+        this.selector = Selector.open();
+        this.loop = Thread.ofPlatform().name("heartbeat").daemon().priority(Thread.MAX_PRIORITY).unstarted(this::run);
+    }
+
+    /**
+     * Starts the pair side of a router whose listeners are already bound: removes addresses a
+     * crashed earlier run left, resolves the role (a pair) and opens the heartbeat sockets.
+     *
+     * @param floating    the addresses that move with the active role
+     * @param fingerprint the configuration's fingerprint, compared with the partner's
+     */
+    public static PairController start(RouterPair pair, List<HostAddress> floating, long fingerprint, Path stateDir,
+            NetworkActions network, Supplier<PoolHealth> health) throws IOException {
+        Optional<byte[]> key = HeartbeatCodec.key(pair.heartbeatKey(), pair.heartbeatKeyFile());
+        Optional<PairAddresses> addresses = pair.backupActive()
+                ? Optional.of(PairAddresses.resolve(pair, network.addresses()))
+                : Optional.empty();
+        PairController controller = new PairController(pair, addresses, floating, fingerprint, key, stateDir, network,
+                health);
+        try {
+            controller.owner.removeStale();
+            controller.open();
+        } catch (IOException | RuntimeException e) {
+            controller.close();
+            throw e;
+        }
+        controller.loop.start();
+        return controller;
+    }
+
+    private void open() throws IOException {
+        if (addresses.isEmpty()) {
+            log.info("standalone router (backup_active = 0): active from the start, no heartbeats");
+            return;
+        }
+        PairAddresses pairAddresses = addresses.get();
+        log.info("this router is the {} ({}); partner {}; heartbeats every {} s, partner dead after {} s",
+                pairAddresses.role().name().toLowerCase(Locale.ROOT), AddressText.of(pairAddresses.ownPublic()),
+                AddressText.of(pairAddresses.partnerPublic()), seconds(pair.keepalive()), seconds(pair.deadtime()));
+        if (!codec.authenticated()) {
+            log.warn("HEARTBEATS ARE NOT AUTHENTICATED: anybody who can send UDP to port {} can take the VIPs away"
+                    + " from this router; set heartbeat_key_file (or heartbeat_key) to the same secret on both routers",
+                    pair.heartbeatPort());
+        }
+        for (Link link : Link.values()) {
+            Optional<InetAddress> own = pairAddresses.own(link);
+            Optional<InetAddress> partner = pairAddresses.partner(link);
+            if (own.isEmpty() || partner.isEmpty()
+                    || (link == Link.PRIVATE && own.get().equals(pairAddresses.ownPublic()))) {
+                continue;
+            }
+            DatagramChannel channel = DatagramChannel.open(own.get() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            channels.put(link, channel);
+            try {
+                channel.bind(new InetSocketAddress(own.get(), pair.heartbeatPort()));
+            } catch (IOException e) {
+                throw new IOException("cannot bind the " + link.name().toLowerCase(Locale.ROOT)
+                        + " heartbeat socket to " + AddressText.withPort(own.get(), pair.heartbeatPort()) + ": "
+                        + e.getMessage() + " (another pulse or Fulcrum on this host? heartbeat_port)", e);
+            }
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, link);
+            partnerSockets.put(link, new InetSocketAddress(partner.get(), pair.heartbeatPort()));
+            network.addresses().deviceOf(own.get()).ifPresent(device -> devices.put(link, device));
+        }
+    }
+
+    /** A reload: the floating addresses and the fingerprint may have changed; the timings apply at the next start. */
+    public void update(List<HostAddress> nextFloating, long nextFingerprint) {
+        floating = List.copyOf(nextFloating);
+        fingerprint = nextFingerprint;
+        mismatchLogged = false;
+        actions.execute(() -> {
+            if (serving) {
+                owner.keepOnly(floating);
+                owner.bringUp(floating);
+                announcements.start();
+            }
+        });
+    }
+
+    /** What status shows now. */
+    public View view() {
+        View current = view;
+        return current != null ? current : snapshot(System.nanoTime());
+    }
+
+    /**
+     * Stops as pulse never could without losing a connection: tells the partner this router is
+     * leaving, keeps serving until the partner confirms it is active (or is not there, or
+     * {@code limit} passes), then takes the addresses down.
+     */
+    public void stop(Duration limit) {
+        stopLimit = limit;
+        stopRequested = true;
+        selector.wakeup();
+        try {
+            loop.join(limit.plusSeconds(1));
+            actions.shutdown();
+            if (!actions.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("the floating addresses were not all taken down within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Releases the sockets and threads at once, as a crash would: no handover, the addresses stay
+     * up (and are listed in the state directory, so the next start removes them). Call
+     * {@link #stop} first for a clean stop.
+     */
+    @Override
+    public void close() {
+        abandoned = true;
+        selector.wakeup();
+        if (loop.isAlive()) {
+            try {
+                loop.join(stopLimit.plusSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        actions.shutdownNow();
+        for (DatagramChannel channel : channels.values()) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing a heartbeat socket: {}", e.getMessage());
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.debug("closing the heartbeat selector: {}", e.getMessage());
+        }
+    }
+
+    private void run() {
+        long keepalive = pair.keepalive().toNanos();
+        long now = System.nanoTime();
+        election.start(now);
+        checkLinks(now);
+        long nextSend = now;
+        long nextLinkCheck = now + keepalive;
+        long stopDeadline = Long.MAX_VALUE;
+        while (!abandoned) {
+            now = System.nanoTime();
+            if (stopRequested && stopDeadline == Long.MAX_VALUE) {
+                election.stop(now);
+                stopDeadline = now + stopLimit.toNanos();
+            }
+            if (stopDeadline != Long.MAX_VALUE) {
+                if (election.handedOver()) {
+                    send();
+                    break;
+                }
+                if (now >= stopDeadline) {
+                    election.giveUp(now);
+                    break;
+                }
+            }
+            if (now >= nextLinkCheck) {
+                checkLinks(now);
+                nextLinkCheck = now + keepalive;
+            }
+            election.tick(now);
+            if (beatRequested || now >= nextSend) {
+                beatRequested = false;
+                send();
+                nextSend = now + keepalive;
+            }
+            view = snapshot(now);
+            long wake = Math.min(Math.min(nextSend, nextLinkCheck), Math.min(election.nextCheck(now), stopDeadline));
+            try {
+                selector.select(Math.max(1, (wake - now + 999_999) / 1_000_000));
+                receive();
+            } catch (IOException e) {
+                log.error("heartbeat loop: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("heartbeat loop failed; carrying on", e);
+            }
+        }
+        view = snapshot(System.nanoTime());
+    }
+
+    private void checkLinks(long now) {
+        boolean usable = true;
+        for (Map.Entry<Link, String> device : devices.entrySet()) {
+            LinkState state = network.links().state(device.getValue());
+            LinkState before = linkStates.put(device.getKey(), state);
+            if (state != before && before != null) {
+                log.warn("{} link ({}) is {}", device.getKey().name().toLowerCase(Locale.ROOT),
+                        device.getValue(), state.name().toLowerCase(Locale.ROOT));
+            }
+            usable &= state == LinkState.UP;
+        }
+        if (pair.monitorLinks() && addresses.isPresent()) {
+            election.links(usable, now);
+        }
+    }
+
+    private void send() {
+        if (channels.isEmpty()) {
+            return;
+        }
+        HaState state = election.state();
+        HaState advertised = state == HaState.ACTIVE && !serving ? HaState.STANDBY : state;
+        PoolHealth pool = health.get();
+        Heartbeat heartbeat = new Heartbeat(election.role(), advertised, bootId, ++sequence, fingerprint, pool.up(),
+                pool.total(), linkStates.getOrDefault(Link.PUBLIC, LinkState.UP) == LinkState.UP,
+                linkStates.getOrDefault(Link.PRIVATE, LinkState.UP) == LinkState.UP);
+        for (Map.Entry<Link, DatagramChannel> entry : channels.entrySet()) {
+            buffer.clear();
+            codec.encode(heartbeat, buffer);
+            buffer.flip();
+            try {
+                entry.getValue().send(buffer, partnerSockets.get(entry.getKey()));
+                sent++;
+            } catch (IOException e) {
+                log.debug("heartbeat on the {} link: {}", entry.getKey(), e.getMessage());
+            }
+        }
+    }
+
+    private void receive() throws IOException {
+        var selected = selector.selectedKeys();
+        for (SelectionKey key : selected) {
+            Link link = (Link) key.attachment();
+            DatagramChannel channel = (DatagramChannel) key.channel();
+            while (true) {
+                buffer.clear();
+                SocketAddress from = channel.receive(buffer);
+                if (from == null) {
+                    break;
+                }
+                buffer.flip();
+                accept(link, from, System.nanoTime());
+            }
+        }
+        selected.clear();
+    }
+
+    private void accept(Link link, SocketAddress from, long now) {
+        InetAddress source = ((InetSocketAddress) from).getAddress();
+        PairAddresses pairAddresses = addresses.orElseThrow();
+        if (!source.equals(pairAddresses.partnerPublic()) && !pairAddresses.partnerPrivate().map(source::equals).orElse(false)) {
+            reject(now, "from " + AddressText.of(source) + ", which is not the partner");
+            return;
+        }
+        Heartbeat heartbeat;
+        try {
+            heartbeat = codec.decode(buffer);
+            replayGuards.get(link).check(heartbeat);
+        } catch (BadHeartbeat e) {
+            reject(now, "from " + AddressText.of(source) + ": " + e.getMessage());
+            return;
+        }
+        if (heartbeat.role() == election.role()) {
+            reject(now, "from " + AddressText.of(source) + ", which says it is the " + heartbeat.role().name().toLowerCase(
+                    Locale.ROOT) + " too: check primary and backup in lvs.cf on both routers");
+            return;
+        }
+        received++;
+        if (heartbeat.configFingerprint() != fingerprint && !mismatchLogged) {
+            mismatchLogged = true;
+            log.warn("CONFIG MISMATCH: the partner {} runs a different lvs.cf (fingerprint {} here, {} there);"
+                    + " a takeover would serve a different configuration", AddressText.of(source),
+                    Long.toHexString(fingerprint), Long.toHexString(heartbeat.configFingerprint()));
+        } else if (heartbeat.configFingerprint() == fingerprint && mismatchLogged) {
+            mismatchLogged = false;
+            log.info("the partner's lvs.cf matches this router's again");
+        }
+        election.heartbeat(link, heartbeat, now);
+    }
+
+    private void reject(long now, String why) {
+        rejected++;
+        lastRejection = why;
+        if (now - lastRejectionLog > TimeUnit.SECONDS.toNanos(10)) {
+            lastRejectionLog = now;
+            log.warn("heartbeat rejected {} ({} rejected so far)", why, rejected);
+        }
+    }
+
+    private View snapshot(long now) {
+        Election.PartnerView partner = election.partner(now);
+        List<LinkView> links = new ArrayList<>();
+        for (Link link : Link.values()) {
+            if (!channels.containsKey(link)) {
+                continue;
+            }
+            long heard = link == Link.PUBLIC ? partner.lastHeardPublic() : partner.lastHeardPrivate();
+            links.add(new LinkView(link, addresses.flatMap(a -> a.own(link)), Optional.ofNullable(devices.get(link)),
+                    linkStates.getOrDefault(link, LinkState.UP), heard == Long.MIN_VALUE
+                            ? Optional.empty() : Optional.of(instant(heard))));
+        }
+        boolean mismatch = partner.last().map(h -> h.configFingerprint() != fingerprint).orElse(false);
+        return new View(addresses.isEmpty(), election.role(), election.state(), instant(election.stateSince()),
+                election.reason(), serving, addresses.map(PairAddresses::partnerPublic), partner.last(), partner.alive(),
+                links, codec.authenticated(), mismatch, owner.heldSnapshot(), sent, received, rejected,
+                Optional.ofNullable(lastRejection));
+    }
+
+    private Instant instant(long nanos) {
+        return startInstant.plusNanos(nanos - startNanos);
+    }
+
+    private static String seconds(Duration duration) {
+        return String.valueOf(duration.toMillis() / 1000.0);
+    }
+
+    /** The election's decisions, carried out on the actions thread in the order they were taken. */
+    private final class ElectionActions implements Election.Actions {
+        @Override
+        public void activate(String reason) {
+            log.warn("becoming ACTIVE: {}", reason);
+            serving = false;
+            actions.execute(() -> {
+                owner.bringUp(floating);
+                announcements.start();
+                pair.activeCmd().ifPresent(command -> HookCommands.run("active_cmd", command));
+                serving = true;
+                beatRequested = true;
+                selector.wakeup();
+                log.info("active: serving {} floating address(es)", owner.held().size());
+            });
+        }
+
+        @Override
+        public void deactivate(String reason) {
+            log.warn("becoming INACTIVE: {}", reason);
+            serving = false;
+            actions.execute(() -> {
+                serving = false;
+                announcements.cancel();
+                owner.takeDownAll();
+                pair.inactiveCmd().ifPresent(command -> HookCommands.run("inactive_cmd", command));
+            });
+        }
+
+        @Override
+        public void reannounce(String reason) {
+            log.warn("{}", reason);
+            actions.execute(announcements::start);
+        }
+
+        @Override
+        public void heartbeatNow() {
+            beatRequested = true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PairController[" + Objects.toString(addresses.map(PairAddresses::role).orElse(null), "standalone") + "]";
+    }
+}

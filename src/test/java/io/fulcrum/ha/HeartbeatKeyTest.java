@@ -1,0 +1,118 @@
+package io.fulcrum.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HeartbeatKeyTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noKeyWhenNeitherIsSet() throws IOException {
+        assertThat(HeartbeatCodec.key(Optional.empty(), Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void theTextIsTheKeyInUtf8() throws IOException {
+        assertThat(HeartbeatCodec.key(Optional.of("grüße-123"), Optional.empty()))
+                .hasValueSatisfying(key -> assertThat(key).isEqualTo("grüße-123".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void blankTextIsRefused() {
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.of("  "), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heartbeat_key is empty");
+    }
+
+    @Test
+    void bothAreRefused() {
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.of("secret"), Optional.of(dir.resolve("key"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not both");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = "|", textBlock = """
+            one line and its newline    | s3cret\\n                  | s3cret
+            no newline                  | s3cret                     | s3cret
+            blanks around it            | '  s3cret \\t\\n'          | s3cret
+            a CRLF file                 | s3cret\\r\\n               | s3cret
+            only the first line counts  | s3cret\\nsomething else\\n | s3cret
+            """)
+    void theFileHoldsTheKeyOnItsFirstLine(String what, String content, String key) throws IOException {
+        Path file = keyFile(content.translateEscapes(), "rw-------");
+        assertThat(HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
+                .hasValueSatisfying(k -> assertThat(new String(k, StandardCharsets.UTF_8)).isEqualTo(key));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"r--------", "rw-------", "rwx------"})
+    void aFileOnlyItsOwnerMayAccessIsRead(String mode) throws IOException {
+        assertThat(HeartbeatCodec.key(Optional.empty(), Optional.of(keyFile("s3cret\n", mode)))).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-r-----", "rw----r--", "rw-r--r--", "rw--w----", "rw-----w-", "rw---x---", "rw------x"})
+    void aFileGroupOrOthersMayAccessIsRefusedAsSshDoes(String mode) throws IOException {
+        Path file = keyFile("s3cret\n", mode);
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("accessible to group or others (" + mode + ")")
+                .hasMessageContaining("chmod 600 " + file);
+    }
+
+    @Test
+    void aSymlinkIsJudgedByItsTarget() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("link"), keyFile("s3cret\n", "rw-r--r--"));
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(link)))
+                .hasMessageContaining("accessible to group or others");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n", "   \nsecond line\n"})
+    void aFileWithoutAKeyOnItsFirstLineIsRefused(String content) throws IOException {
+        Path file = keyFile(content, "rw-------");
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("has no key on its first line");
+    }
+
+    @Test
+    void aBinaryFileIsRefused() throws IOException {
+        Path file = keyFile("", "rw-------");
+        Files.write(file, new byte[] {(byte) 0xC3, 0x28, 0x0A});
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is not UTF-8 text");
+    }
+
+    @Test
+    void aMissingFileIsReported() {
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(missing)))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining(missing.toString());
+    }
+
+    private Path keyFile(String content, String mode) throws IOException {
+        Path file = Files.createTempFile(dir, "key", "");
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+}

@@ -1,0 +1,217 @@
+package io.fulcrum.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fulcrum.model.RouterPair;
+import io.fulcrum.net.HostAddress;
+import io.fulcrum.net.Links.LinkState;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two controllers on loopback (127.0.0.2 the primary, 127.0.0.3 the backup, private links on
+ * 127.0.1.x) with real heartbeat sockets and an in-memory host each: the whole pair logic, fast.
+ */
+class PairControllerTest {
+
+    private static final Duration KEEPALIVE = Duration.ofMillis(20);
+    private static final Duration DEADTIME = Duration.ofMillis(100);
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+    @TempDir
+    Path stateDir;
+
+    private final List<PairController> running = new ArrayList<>();
+    private final RecordingNetwork primaryHost = new RecordingNetwork();
+    private final RecordingNetwork backupHost = new RecordingNetwork();
+    private final HostAddress vip = HostAddress.onDevice(address("192.0.2.100"), 24, "eth0:1");
+    private final int port = freePort();
+
+    @AfterEach
+    void closeAll() {
+        running.forEach(PairController::close);
+    }
+
+    private static InetAddress address(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address("127.0.0.2"), 0))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private RouterPair pair(Optional<String> key, boolean monitorLinks, boolean failback) {
+        return new RouterPair(Optional.of(address("127.0.0.2")), Optional.of(address("127.0.1.2")),
+                Optional.of(address("127.0.0.3")), Optional.of(address("127.0.1.3")), true, true, port, KEEPALIVE,
+                DEADTIME, monitorLinks, Optional.empty(), Optional.empty(), key, Optional.empty(), failback,
+                Duration.ofMillis(300));
+    }
+
+    private PairController start(String name, RecordingNetwork host, RouterPair pair, long fingerprint)
+            throws IOException {
+        String own = name.equals("primary") ? "2" : "3";
+        host.holding(address("127.0.0." + own), "pub" + own).holding(address("127.0.1." + own), "priv" + own);
+        Path dir = Files.createDirectories(stateDir.resolve(name));
+        PairController controller = PairController.start(pair, List.of(vip), fingerprint, dir, host.network(),
+                () -> new PairController.PoolHealth(2, 3));
+        running.add(controller);
+        return controller;
+    }
+
+    private PairController primary(RouterPair pair) throws IOException {
+        return start("primary", primaryHost, pair, 7);
+    }
+
+    private PairController backup(RouterPair pair) throws IOException {
+        return start("backup", backupHost, pair, 7);
+    }
+
+    private static void awaitState(PairController controller, HaState state) {
+        await().atMost(PATIENCE).until(() -> controller.view().state() == state && (state != HaState.ACTIVE
+                || controller.view().serving()));
+    }
+
+    @Test
+    void thePrimaryServesAndTheBackupWatches() throws IOException {
+        RouterPair pair = pair(Optional.of("secret"), false, false);
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitState(primary, HaState.ACTIVE);
+        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive() && primary.view().partnerAlive());
+        assertThat(backup.view().state()).isEqualTo(HaState.STANDBY);
+        assertThat(primaryHost.onHost).containsKey(vip.address());
+        assertThat(backupHost.onHost).doesNotContainKey(vip.address());
+        assertThat(primaryHost.announced).contains(vip);
+        PairController.View view = backup.view();
+        assertThat(view.authenticated()).isTrue();
+        assertThat(view.configMismatch()).isFalse();
+        assertThat(view.partner()).get().satisfies(h -> {
+            assertThat(h.role()).isEqualTo(RouterRole.PRIMARY);
+            assertThat(h.realServersUp()).isEqualTo(2);
+        });
+        assertThat(view.links()).hasSize(2).allSatisfy(l -> assertThat(l.lastHeard()).isPresent());
+    }
+
+    @Test
+    void theBackupTakesOverWhenThePrimaryDies() throws IOException {
+        RouterPair pair = pair(Optional.of("secret"), false, false);
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitState(primary, HaState.ACTIVE);
+        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
+        long killed = System.nanoTime();
+        primary.close();
+        awaitState(backup, HaState.ACTIVE);
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).isGreaterThanOrEqualTo(DEADTIME.minusMillis(20));
+        assertThat(backupHost.onHost).containsKey(vip.address());
+        assertThat(backup.view().reason()).contains("partner dead");
+    }
+
+    @Test
+    void aStoppingPrimaryKeepsItsAddressUntilTheBackupServes() throws IOException {
+        RouterPair pair = pair(Optional.of("secret"), false, false);
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitState(primary, HaState.ACTIVE);
+        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
+        List<String> order = new CopyOnWriteArrayList<>();
+        Thread watcher = Thread.ofPlatform().start(() -> {
+            boolean backupUp = false;
+            boolean primaryDown = false;
+            while (!(backupUp && primaryDown)) {
+                if (!backupUp && backupHost.onHost.containsKey(vip.address())) {
+                    backupUp = true;
+                    order.add("backup up");
+                }
+                if (!primaryDown && !primaryHost.onHost.containsKey(vip.address())) {
+                    primaryDown = true;
+                    order.add("primary down");
+                }
+                Thread.onSpinWait();
+            }
+        });
+        primary.stop(Duration.ofSeconds(2));
+        await().atMost(PATIENCE).until(() -> !watcher.isAlive());
+        assertThat(order).containsExactly("backup up", "primary down");
+        awaitState(backup, HaState.ACTIVE);
+        assertThat(backup.view().reason()).contains("stopping");
+    }
+
+    @Test
+    void aRouterWithTheWrongKeyIsNotHeard() throws IOException {
+        PairController primary = primary(pair(Optional.of("secret"), false, false));
+        PairController backup = backup(pair(Optional.of("another secret"), false, false));
+        await().atMost(PATIENCE).until(() -> primary.view().rejected() > 3 && backup.view().rejected() > 3);
+        assertThat(primary.view().partnerAlive()).isFalse();
+        assertThat(primary.view().lastRejection()).get().asString().contains("127.0.");
+    }
+
+    @Test
+    void aConfigMismatchIsReported() throws IOException {
+        RouterPair pair = pair(Optional.of("secret"), false, false);
+        PairController primary = primary(pair);
+        PairController backup = start("backup", backupHost, pair, 8);
+        await().atMost(PATIENCE).until(() -> primary.view().configMismatch() && backup.view().configMismatch());
+    }
+
+    @Test
+    void anActivePrimaryThatLosesALinkHandsOver() throws IOException {
+        RouterPair pair = pair(Optional.of("secret"), true, false);
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitState(primary, HaState.ACTIVE);
+        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
+        primaryHost.links.put("pub2", LinkState.DOWN);
+        awaitState(primary, HaState.FAULT);
+        awaitState(backup, HaState.ACTIVE);
+        await().atMost(PATIENCE).until(() -> !primaryHost.onHost.containsKey(vip.address()));
+        assertThat(backup.view().reason()).contains("link failure");
+        primaryHost.links.put("pub2", LinkState.UP);
+        awaitState(primary, HaState.STANDBY);
+    }
+
+    @Test
+    void withFailbackThePrimaryTakesTheRoleBack() throws IOException {
+        RouterPair pair = pair(Optional.of("secret"), false, true);
+        PairController backup = backup(pair);
+        awaitState(backup, HaState.ACTIVE);
+        PairController primary = primary(pair);
+        awaitState(primary, HaState.ACTIVE);
+        awaitState(backup, HaState.STANDBY);
+        await().atMost(PATIENCE).until(() -> !backupHost.onHost.containsKey(vip.address()));
+        assertThat(primary.view().reason()).contains("failback");
+    }
+
+    @Test
+    void withoutFailbackTheReturningPrimaryStaysStandby() throws IOException, InterruptedException {
+        RouterPair pair = pair(Optional.of("secret"), false, false);
+        PairController backup = backup(pair);
+        awaitState(backup, HaState.ACTIVE);
+        PairController primary = primary(pair);
+        await().atMost(PATIENCE).until(() -> primary.view().partnerAlive());
+        Thread.sleep(600);
+        assertThat(primary.view().state()).isEqualTo(HaState.STANDBY);
+        assertThat(backup.view().state()).isEqualTo(HaState.ACTIVE);
+    }
+}

@@ -1,0 +1,70 @@
+package io.fulcrum.ha;
+
+import io.fulcrum.net.Addresses;
+import io.fulcrum.net.Announcer;
+import io.fulcrum.net.HostAddress;
+import io.fulcrum.net.Links;
+import io.fulcrum.net.NetworkActions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A host's interfaces in memory, for the pure and loopback tests: addresses that are "on" a
+ * device, announcements sent, link states set by the test. The real implementations are tested
+ * in network namespaces.
+ */
+final class RecordingNetwork implements Addresses, Announcer, Links {
+
+    final Map<InetAddress, String> onHost = new ConcurrentHashMap<>();
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final List<HostAddress> announced = new CopyOnWriteArrayList<>();
+    final Map<String, LinkState> links = new ConcurrentHashMap<>();
+
+    RecordingNetwork holding(InetAddress address, String device) {
+        onHost.put(address, device);
+        return this;
+    }
+
+    NetworkActions network() {
+        return new NetworkActions(this, this, this);
+    }
+
+    @Override
+    public Optional<String> deviceOf(InetAddress address) {
+        return Optional.ofNullable(onHost.get(address));
+    }
+
+    @Override
+    public void add(HostAddress address) throws IOException {
+        if (onHost.putIfAbsent(address.address(), address.device()) != null) {
+            throw new IOException(address.address().getHostAddress() + " is already on " + address.device());
+        }
+        log.add("add " + address);
+    }
+
+    @Override
+    public void remove(HostAddress address) {
+        if (onHost.remove(address.address()) != null) {
+            log.add("remove " + address);
+        }
+    }
+
+    @Override
+    public void announce(HostAddress address) {
+        announced.add(address);
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public LinkState state(String device) {
+        return links.getOrDefault(device, LinkState.UP);
+    }
+}
