@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *   (real servers route via the floating NAT gateway 10.77.0.1)
  * </pre>
  *
- * The real servers answer with their names ({@link NsRealServer}); the routers are started by
+ * The real servers answer with their names ({@link NsRealServer}, in this JVM); the routers are started by
  * the caller, as {@code fulcrum run} ({@link #startRouter}) or anything else ({@link #spawn}).
  * Every process runs in its namespace, logs to a file in {@link #dir()}, and is killed by
  * {@link #close()}, which also removes the namespaces (a shutdown hook does it if the JVM exits first).
@@ -80,6 +80,7 @@ public final class HaTopology implements AutoCloseable {
     private final Path dir;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<NsRealServer> realServers = new ArrayList<>();
     private final Map<Integer, Process> routerProcesses = new LinkedHashMap<>();
     private final Thread cleanupOnExit;
     private boolean closed;
@@ -114,19 +115,19 @@ public final class HaTopology implements AutoCloseable {
     }
 
     /** Builds the namespaces, links and addresses, and starts the three real servers. */
-    public static HaTopology create() throws IOException, InterruptedException {
+    public static HaTopology create() throws Exception {
         String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(1 << 24)).substring(2);
         HaTopology topology = new HaTopology("fha" + suffix + "-", Files.createTempDirectory("fulcrum-ha-"));
         try {
             topology.build();
             return topology;
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
             topology.close();
             throw e;
         }
     }
 
-    private void build() throws IOException, InterruptedException {
+    private void build() throws Exception {
         for (String role : List.of("sw", "client", "r1", "r2", "rs1", "rs2", "rs3")) {
             String ns = ns(role);
             run("ip", "netns", "add", ns);
@@ -155,7 +156,7 @@ public final class HaTopology implements AutoCloseable {
             plug(rs, "eth0", "priv", rs);
             address(rs, "eth0", "10.77.0." + (11 + i) + "/24");
             ip(rs, "route", "add", "default", "via", NAT_ROUTER);
-            spawn(ns(rs), rs, helperJava(NsRealServer.class, rs));
+            realServers.add(NsRealServer.start(ns(rs), rs, 80));
         }
     }
 
@@ -462,6 +463,13 @@ public final class HaTopology implements AutoCloseable {
         }
         for (Process p : all) {
             p.destroyForcibly();
+        }
+        for (NsRealServer server : realServers) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // the namespace goes next, and the socket with it
+            }
         }
         for (Process p : all) {
             try {
