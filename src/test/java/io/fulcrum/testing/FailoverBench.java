@@ -17,7 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.function.Predicate;
 
 /**
@@ -212,19 +214,38 @@ public final class FailoverBench {
                     Thread.sleep(500);
                     Instant to = Instant.now();
                     monitors.forEach(Process::destroy);
+                    // `ip monitor address` prints an added address as is, a removed one after "Deleted".
                     long changes = 0;
+                    StringBuilder moves = new StringBuilder();
                     for (String router : List.of("r1", "r2")) {
-                        changes += Files.readAllLines(topology.log(router + "-addresses")).stream()
-                                .filter(l -> l.contains(VIP + "/")).count();
+                        List<String> events = Files.readAllLines(topology.log(router + "-addresses")).stream()
+                                .filter(l -> l.contains(VIP + "/")).toList();
+                        long removed = events.stream().filter(l -> l.startsWith("Deleted")).count();
+                        changes += events.size();
+                        moves.append(" %s +%d -%d".formatted(router, events.size() - removed, removed));
                     }
-                    int failed = prober.failuresBetween(V4_TARGET, from, to).size();
+                    List<Prober.Probe> failures = prober.failuresBetween(V4_TARGET, from, to);
                     int probes = prober.between(V4_TARGET, from, to).size();
+                    Map<String, Long> reasons = failures.stream().collect(Collectors.groupingBy(
+                            Prober.Probe::answer, TreeMap::new, Collectors.counting()));
                     String wrkSummary = Files.readAllLines(topology.log("wrk")).stream()
                             .filter(l -> l.contains("Requests/sec") || l.contains("Socket errors"))
                             .map(String::strip).reduce((a, b) -> a + "; " + b).orElse("wrk printed nothing");
                     boolean stillPrimary = topology.holdsVip(1) && !topology.holdsVip(2);
-                    say("| %s | %s | %d s | VIP moves: %d | probes failed: %d of %d | primary still alone active: %s | wrk: %s |"
-                            .formatted(setup, describe(setup), seconds, changes, failed, probes, stillPrimary, wrkSummary));
+                    say("| %s | %s | %d s | VIP events:%s | probes failed: %d of %d %s | primary still alone active: %s | wrk: %s |"
+                            .formatted(setup, describe(setup), seconds, moves, failures.size(), probes, reasons,
+                                    stillPrimary, wrkSummary));
+                    // Why the routers changed state, from their logs.
+                    for (String router : List.of("r1", "r2")) {
+                        Path log = topology.log(router);
+                        if (Files.exists(log)) {
+                            for (String line : Files.readAllLines(log)) {
+                                if (line.contains("becoming") || line.contains("CONFIG MISMATCH") || line.contains("rejected")) {
+                                    say("    " + router + ": " + line);
+                                }
+                            }
+                        }
+                    }
                     if (changes > 0 || !stillPrimary) {
                         status = 1;
                     }

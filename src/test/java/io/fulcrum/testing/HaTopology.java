@@ -329,13 +329,19 @@ public final class HaTopology implements AutoCloseable {
         run("kill", "-TERM", String.valueOf(routerProcesses.get(number).pid()));
     }
 
-    /** kill -9 of every process in a namespace: a router "crashes" whatever runs there. */
+    /**
+     * kill -9 of every process in a namespace: a router "crashes" whatever runs there. They are
+     * stopped first, so that none sees another die and leaves cleanly (keepalived's VRRP child
+     * would send its priority-0 advert when its parent dies).
+     */
     public void killAll(String role) throws IOException, InterruptedException {
         String pids = run("ip", "netns", "pids", ns(role)).strip();
         if (!pids.isEmpty()) {
-            List<String> kill = new ArrayList<>(List.of("kill", "-9"));
-            kill.addAll(List.of(pids.split("\\s+")));
-            run(kill.toArray(String[]::new));
+            for (String signal : List.of("-STOP", "-KILL")) {
+                List<String> kill = new ArrayList<>(List.of("kill", signal));
+                kill.addAll(List.of(pids.split("\\s+")));
+                run(kill.toArray(String[]::new));
+            }
         }
     }
 
