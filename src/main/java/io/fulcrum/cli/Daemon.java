@@ -34,6 +34,9 @@ final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
+    /** How long a router that handed its addresses over still waits for its open connections. */
+    private static final Duration HANDED_OVER_DRAIN = Duration.ofSeconds(2);
+
     private final Router router;
     private final Path pidFile;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -140,8 +143,15 @@ final class Daemon implements AutoCloseable {
      */
     int stop(Duration limit) {
         Config config = router.config();
-        pair.stop(config.routerPair().deadtime().multipliedBy(2).plusSeconds(1));
-        router.drain(limit);
+        boolean handedOver = pair.stop(config.routerPair().deadtime().multipliedBy(2).plusSeconds(1));
+        if (handedOver && limit.compareTo(HANDED_OVER_DRAIN) > 0) {
+            // the clients' packets go to the partner now: what is still open here is already dead
+            log.info("the partner serves the floating addresses now; draining for {} s only",
+                    HANDED_OVER_DRAIN.toSeconds());
+            router.drain(HANDED_OVER_DRAIN);
+        } else {
+            router.drain(limit);
+        }
         return 0;
     }
 

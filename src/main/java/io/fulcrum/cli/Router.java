@@ -97,6 +97,10 @@ final class Router implements AutoCloseable {
         if (next.daemon().engine() != config.daemon().engine() || !next.daemon().equals(config.daemon())) {
             log.warn("reload: engine, state_dir, control_socket and pid_file take effect at the next start");
         }
+        if (!next.routerPair().equals(config.routerPair())) {
+            log.warn("reload: the router pair's settings (primary, backup, keepalive, deadtime, keys, failback, ...)"
+                    + " take effect at the next start; the VIPs and nat_router follow at once");
+        }
         Config previous = config;
         table.apply(next);
         config = next;

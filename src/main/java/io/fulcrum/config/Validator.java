@@ -105,7 +105,9 @@ final class Validator {
             diagnostics.error(globals.lineOf("backup_active"), "primary", "required when backup_active = 1");
         }
         Duration keepalive = globals.get("keepalive", Duration.class, RouterPair.DEFAULT_KEEPALIVE);
-        Duration deadtime = globals.get("deadtime", Duration.class, RouterPair.DEFAULT_DEADTIME);
+        // without a deadtime, three lost heartbeats make the partner dead, whatever the keepalive
+        Duration deadtime = globals.get("deadtime", Duration.class,
+                keepalive.multipliedBy(RouterPair.DEFAULT_DEADTIME.dividedBy(RouterPair.DEFAULT_KEEPALIVE)));
         if (keepalive.isZero()) {
             diagnostics.error(globals.lineOf("keepalive"), "keepalive", "must be greater than 0");
         } else if (deadtime.compareTo(keepalive) <= 0) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +63,12 @@ final class AddressOwner {
     }
 
     /**
-     * Brings up each address this router does not hold yet. One that an interface already holds
+     * Brings up each address this router does not hold yet, handing each to {@code whenUp} as soon
+     * as it is up. One that an interface already holds
      * and that this router did not add is left alone (and never removed later), with a warning:
      * somebody else manages it.
      */
-    void bringUp(List<HostAddress> wanted) {
+    void bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp) {
         for (HostAddress address : wanted) {
             if (added.contains(address)) {
                 continue;
@@ -81,6 +83,7 @@ final class AddressOwner {
                 added.add(address);
                 writeLedger();
                 addresses.add(address);
+                whenUp.accept(address);
                 log.info("brought up {}", address);
             } catch (IOException e) {
                 log.error("cannot bring up {}: {}", address, e.getMessage());

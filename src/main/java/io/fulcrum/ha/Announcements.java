@@ -57,13 +57,16 @@ final class Announcements {
         pending = List.of();
     }
 
-    private void announceAll() {
-        for (HostAddress address : held.get()) {
-            try {
-                announcer.announce(address);
-            } catch (IOException | RuntimeException e) {
-                log.warn("cannot announce {}: {}", address, e.getMessage());
-            }
+    /** One announcement of one address, now (the first of a takeover). */
+    void announceOnce(HostAddress address) {
+        try {
+            announcer.announce(address);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot announce {}: {}", address, e.getMessage());
         }
+    }
+
+    private void announceAll() {
+        held.get().forEach(this::announceOnce);
     }
 }

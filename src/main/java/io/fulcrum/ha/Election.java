@@ -14,7 +14,8 @@ import java.util.Optional;
  * <ol>
  * <li>A router in {@link HaState#FAULT} (a monitored link is down) or {@link HaState#LEAVING}
  *     (stopping) never takes the active role.</li>
- * <li>No valid heartbeat on any link for {@code deadtime}: the partner is dead, take over.</li>
+ * <li>No valid heartbeat on any link for {@code deadtime} (after a start, for at least a second):
+ *     the partner is dead, take over.</li>
  * <li>The partner says it is leaving or has a link fault: take over at once.</li>
  * <li>Both standby (a cold start of both): the primary takes the active role.</li>
  * <li>Both active (heartbeats were cut, then came back): the primary wins; the backup steps down
@@ -59,10 +60,17 @@ public final class Election {
     public record PartnerView(Optional<Heartbeat> last, long lastHeardPublic, long lastHeardPrivate, boolean alive) {}
 
     private static final long NEVER = Long.MIN_VALUE;
+    /**
+     * The least a router waits for its partner's first heartbeat after it starts: a JVM that has
+     * just started (class loading, the first HMAC) on a busy host can take longer than a fast
+     * deadtime to read it, and a backup that took over at every restart would steal the VIPs.
+     */
+    static final long STARTUP_WAIT = 1_000_000_000L;
 
     private final Settings settings;
     private final Actions actions;
     private final long deadtime;
+    private final long startupWait;
     private final long failbackDelay;
 
     private HaState state = HaState.STANDBY;
@@ -82,6 +90,7 @@ public final class Election {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.actions = Objects.requireNonNull(actions, "actions");
         this.deadtime = settings.deadtime().toNanos();
+        this.startupWait = Math.max(deadtime, STARTUP_WAIT);
         this.failbackDelay = settings.failbackDelay().toNanos();
     }
 
@@ -188,7 +197,7 @@ public final class Election {
     public long nextCheck(long now) {
         long next = now + deadtime;
         long heard = lastHeardAny();
-        long deadline = heard == NEVER ? startedAt + deadtime : heard + deadtime;
+        long deadline = heard == NEVER ? startedAt + startupWait : heard + deadtime;
         if (deadline > now) {
             next = Math.min(next, deadline);
         }
@@ -224,7 +233,7 @@ public final class Election {
         switch (state) {
             case STANDBY -> {
                 if (!alive) {
-                    if (lastHeardAny() == NEVER && now - startedAt < deadtime) {
+                    if (lastHeardAny() == NEVER && now - startedAt < startupWait) {
                         return;
                     }
                     take(now, lastHeardAny() == NEVER

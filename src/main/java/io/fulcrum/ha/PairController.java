@@ -5,6 +5,7 @@ import io.fulcrum.model.AddressText;
 import io.fulcrum.model.RouterPair;
 import io.fulcrum.net.HostAddress;
 import io.fulcrum.net.NetworkActions;
+import io.fulcrum.net.ThreadScheduling;
 import io.fulcrum.net.Links.LinkState;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -89,6 +90,7 @@ public final class PairController implements AutoCloseable {
     private volatile boolean beatRequested;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
+    private volatile boolean activeAtStop;
     private volatile View view;
     private long sequence;
     private long sent;
@@ -148,6 +150,9 @@ public final class PairController implements AutoCloseable {
     }
 
     private void open() throws IOException {
+        if (addresses.isPresent() || !floating.isEmpty()) {
+            network.announcer().warmUp();
+        }
         if (addresses.isEmpty()) {
             log.info("standalone router (backup_active = 0): active from the start, no heartbeats");
             return;
@@ -193,7 +198,7 @@ public final class PairController implements AutoCloseable {
         actions.execute(() -> {
             if (serving) {
                 owner.keepOnly(floating);
-                owner.bringUp(floating);
+                owner.bringUp(floating, address -> { });
                 announcements.start();
             }
         });
@@ -209,8 +214,11 @@ public final class PairController implements AutoCloseable {
      * Stops as pulse never could without losing a connection: tells the partner this router is
      * leaving, keeps serving until the partner confirms it is active (or is not there, or
      * {@code limit} passes), then takes the addresses down.
+     *
+     * @return whether the partner now serves the floating addresses this router held, so that
+     *         connections open to them here cannot go on
      */
-    public void stop(Duration limit) {
+    public boolean stop(Duration limit) {
         stopLimit = limit;
         stopRequested = true;
         selector.wakeup();
@@ -223,6 +231,7 @@ public final class PairController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return activeAtStop && addresses.isPresent();
     }
 
     /**
@@ -257,6 +266,9 @@ public final class PairController implements AutoCloseable {
     }
 
     private void run() {
+        if (addresses.isPresent()) {
+            log.info("heartbeat thread scheduling: {}", ThreadScheduling.raiseCallingThread());
+        }
         long keepalive = pair.keepalive().toNanos();
         long now = System.nanoTime();
         election.start(now);
@@ -267,6 +279,7 @@ public final class PairController implements AutoCloseable {
         while (!abandoned) {
             now = System.nanoTime();
             if (stopRequested && stopDeadline == Long.MAX_VALUE) {
+                activeAtStop = election.state() == HaState.ACTIVE;
                 election.stop(now);
                 stopDeadline = now + stopLimit.toNanos();
             }
@@ -437,7 +450,8 @@ public final class PairController implements AutoCloseable {
             log.warn("becoming ACTIVE: {}", reason);
             serving = false;
             actions.execute(() -> {
-                owner.bringUp(floating);
+                // each address is announced as soon as it is up: the first VIP does not wait for the rest
+                owner.bringUp(floating, announcements::announceOnce);
                 announcements.start();
                 pair.activeCmd().ifPresent(command -> HookCommands.run("active_cmd", command));
                 serving = true;

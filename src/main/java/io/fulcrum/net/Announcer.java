@@ -10,6 +10,12 @@ public interface Announcer extends AutoCloseable {
 
     void announce(HostAddress address) throws IOException;
 
+    /**
+     * Makes every native call an announcement needs once, harmlessly, so that the first takeover
+     * does not pay for linking them (hundreds of milliseconds in a fresh JVM).
+     */
+    void warmUp();
+
     @Override
     void close();
 }

@@ -21,6 +21,9 @@ public final class PacketAnnouncer implements Announcer {
 
     private static final int ARPHRD_ETHER = 1;
     private static final int SOCKADDR_LL_SIZE = 20;
+    private static final int SOCKADDR_IN_SIZE = 16;
+    private static final int DISCARD_PORT = 9;
+    private static final int LOOPBACK = 0x7f000001;
     private static final long IFR_HWADDR_OFFSET = 16;
     private static final ValueLayout.OfShort BIG_ENDIAN_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -46,6 +49,30 @@ public final class PacketAnnouncer implements Announcer {
         } catch (IOException e) {
             throw new IOException("cannot announce " + address.address().getHostAddress() + " on " + device
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The same calls on loopback with an ordinary UDP socket (no privilege needed): SIOCGIFHWADDR,
+     * if_nametoindex and an empty datagram to the discard port.
+     */
+    @Override
+    public void warmUp() {
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = Posix.socket(Posix.AF_INET, Posix.SOCK_DGRAM | Posix.SOCK_CLOEXEC, 0);
+            try {
+                Posix.ioctl(fd, Posix.SIOCGIFHWADDR, Posix.ifreq(arena, "lo"), "SIOCGIFHWADDR");
+                Posix.ifNameToIndex("lo");
+                MemorySegment discard = arena.allocate(SOCKADDR_IN_SIZE);
+                discard.set(JAVA_SHORT, 0, (short) Posix.AF_INET);
+                discard.set(BIG_ENDIAN_SHORT, 2, (short) DISCARD_PORT);
+                discard.set(JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN), 4, LOOPBACK);
+                Posix.sendto(fd, arena.allocate(1), discard);
+            } finally {
+                Posix.close(fd);
+            }
+        } catch (IOException | RuntimeException e) {
+            // only a warm-up: the real announcement reports its own errors
         }
     }
 

@@ -52,6 +52,11 @@ final class Posix {
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SCHED_SETSCHEDULER = downcall("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle SETPRIORITY = downcall("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private Posix() {
@@ -122,6 +127,45 @@ final class Posix {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError("if_nametoindex() downcall", t);
+        }
+    }
+
+    /** The kernel's id of the calling thread. */
+    static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("gettid() downcall", t);
+        }
+    }
+
+    /** {@code sched_setscheduler(tid, policy, {priority})}. */
+    static void schedSetScheduler(int tid, int policy, int priority) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) SCHED_SETSCHEDULER.invokeExact(state, tid, policy, arena.allocateFrom(JAVA_INT, priority));
+            if (result < 0) {
+                throw new ErrnoException("sched_setscheduler", errno(state));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("sched_setscheduler() downcall", t);
+        }
+    }
+
+    /** {@code setpriority(PRIO_PROCESS, tid, nice)}: on Linux, the nice value of one thread. */
+    static void setThreadNice(int tid, int nice) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) SETPRIORITY.invokeExact(state, 0, tid, nice);
+            if (result < 0) {
+                throw new ErrnoException("setpriority", errno(state));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("setpriority() downcall", t);
         }
     }
 

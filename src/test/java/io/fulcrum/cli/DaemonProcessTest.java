@@ -157,7 +157,8 @@ class DaemonProcessTest {
         daemon = start(config);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "r1".equals(firstLine(vport)));
-        assertThat(status(socket)).contains("TCP  127.0.0.1:" + vport + " rr").contains("127.0.0.1:" + r1);
+        assertThat(status(socket)).contains("TCP  127.0.0.1:" + vport + " rr").contains("127.0.0.1:" + r1)
+                .startsWith("Router: standalone, active since ");
 
         // A good reload adds r2 (after its first good check) and keeps the rest.
         Files.writeString(config, lvsCf(stateDir, vport, r1, r2));

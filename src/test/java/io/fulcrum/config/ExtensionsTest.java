@@ -129,6 +129,7 @@ class ExtensionsTest {
         assertThat(config.routerPair().heartbeatPort()).isEqualTo(539);
         assertThat(config.routerPair().keepalive()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.routerPair().deadtime()).isEqualTo(Duration.ofMillis(600));
+        assertThat(parseOk("keepalive = 6\n" + MINIMAL).routerPair().deadtime()).isEqualTo(Duration.ofSeconds(18));
         assertThat(config.routerPair().backupActive()).isFalse();
         assertThat(config.routerPair().failback()).isFalse();
         assertThat(config.network().lvsName()).isEqualTo("nat");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +30,10 @@ class AddressOwnerTest {
         host.holding(operators.address(), "eth0");
         AddressOwner owner = new AddressOwner(host, stateDir.resolve("floating-addresses"));
 
-        owner.bringUp(List.of(vip, operators));
+        List<HostAddress> announced = new ArrayList<>();
+        owner.bringUp(List.of(vip, operators), announced::add);
         assertThat(host.onHost).containsKeys(vip.address(), operators.address());
+        assertThat(announced).containsExactly(vip);
         assertThat(Files.readAllLines(stateDir.resolve("floating-addresses")))
                 .containsExactly("192.168.77.100 24 eth0 eth0:1");
         assertThat(owner.heldSnapshot()).containsExactly(vip);
@@ -44,14 +47,15 @@ class AddressOwnerTest {
     void aRestartAfterACrashRemovesTheStaleAddressesListed() throws IOException {
         HostAddress vip = vip("192.168.77.100", "eth0:1");
         HostAddress v6 = HostAddress.onDevice(InetAddress.getByName("fd77::100"), -1, "eth0");
-        new AddressOwner(host, stateDir.resolve("floating-addresses")).bringUp(List.of(vip, v6));
+        new AddressOwner(host, stateDir.resolve("floating-addresses")).bringUp(List.of(vip, v6), address -> { });
         host.holding(InetAddress.getByName("192.168.77.2"), "eth0");
 
         AddressOwner next = new AddressOwner(host, stateDir.resolve("floating-addresses"));
         next.removeStale();
 
         assertThat(host.onHost).containsOnlyKeys(InetAddress.getByName("192.168.77.2"));
-        assertThat(host.log).containsExactly("add " + vip, "add " + v6, "remove " + vip, "remove " + v6);
+        assertThat(host.log).containsExactly("add " + vip + " on host", "add " + v6 + " on host", "remove " + vip + " on host",
+                "remove " + v6 + " on host");
         assertThat(stateDir.resolve("floating-addresses")).doesNotExist();
     }
 
@@ -60,7 +64,7 @@ class AddressOwnerTest {
         HostAddress a = vip("192.168.77.100", "eth0:1");
         HostAddress b = vip("192.168.77.101", "eth0:2");
         AddressOwner owner = new AddressOwner(host, stateDir.resolve("floating-addresses"));
-        owner.bringUp(List.of(a, b));
+        owner.bringUp(List.of(a, b), address -> { });
         owner.keepOnly(List.of(b));
         assertThat(owner.held()).containsExactly(b);
         assertThat(host.onHost).containsOnlyKeys(b.address());

@@ -91,10 +91,12 @@ class ElectionTest {
     @Nested
     class ColdStart {
         @Test
-        void aRouterThatHearsNobodyTakesOverAfterDeadtime() {
+        void aRouterThatHearsNobodyTakesOverAfterTheStartupWait() {
             Election election = election(RouterRole.BACKUP);
             assertThat(election.nextCheck(now)).isEqualTo(now + DEADTIME.toNanos());
-            advance(399);
+            advance(999);
+            election.tick(now);
+            assertThat(election.nextCheck(now)).isEqualTo(now + MS);
             election.tick(now);
             assertThat(election.state()).isEqualTo(HaState.STANDBY);
             advance(1);
@@ -195,7 +197,7 @@ class ElectionTest {
         @Test
         void theBackupStepsDownWhenBothAreActive() {
             Election election = election(RouterRole.BACKUP);
-            advance(400);
+            advance(1_000);
             election.tick(now);
             assertThat(election.state()).isEqualTo(HaState.ACTIVE);
             actions.drain();
@@ -207,7 +209,7 @@ class ElectionTest {
         @Test
         void thePrimaryReannouncesOnceWhenItFindsAnActiveBackup() {
             Election election = election(RouterRole.PRIMARY);
-            advance(400);
+            advance(1_000);
             election.tick(now);
             actions.drain();
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
@@ -223,7 +225,7 @@ class ElectionTest {
             Election election = election(RouterRole.PRIMARY);
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
             assertThat(election.state()).isEqualTo(HaState.STANDBY);
-            advance(400);
+            advance(1_000);
             election.tick(now);
             assertThat(election.state()).isEqualTo(HaState.ACTIVE);
             actions.drain();
@@ -331,7 +333,7 @@ class ElectionTest {
         @Test
         void withoutAPartnerTheActiveRouterDeactivatesAtOnce() {
             Election election = election(RouterRole.PRIMARY);
-            advance(400);
+            advance(1_000);
             election.tick(now);
             actions.drain();
             election.stop(now);

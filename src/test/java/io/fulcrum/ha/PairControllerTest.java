@@ -35,8 +35,10 @@ class PairControllerTest {
     Path stateDir;
 
     private final List<PairController> running = new ArrayList<>();
-    private final RecordingNetwork primaryHost = new RecordingNetwork();
-    private final RecordingNetwork backupHost = new RecordingNetwork();
+    /** What both hosts did, in order. */
+    private final List<String> journal = new CopyOnWriteArrayList<>();
+    private final RecordingNetwork primaryHost = new RecordingNetwork(journal);
+    private final RecordingNetwork backupHost = new RecordingNetwork(journal);
     private final HostAddress vip = HostAddress.onDevice(address("192.0.2.100"), 24, "eth0:1");
     private final int port = freePort();
 
@@ -87,6 +89,12 @@ class PairControllerTest {
         return start("backup", backupHost, pair, 7);
     }
 
+    /** The primary active and serving, the backup hearing it. */
+    private static void awaitSettled(PairController primary, PairController backup) {
+        awaitState(primary, HaState.ACTIVE);
+        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
+    }
+
     private static void awaitState(PairController controller, HaState state) {
         await().atMost(PATIENCE).until(() -> controller.view().state() == state && (state != HaState.ACTIVE
                 || controller.view().serving()));
@@ -118,8 +126,7 @@ class PairControllerTest {
         RouterPair pair = pair(Optional.of("secret"), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
-        awaitState(primary, HaState.ACTIVE);
-        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
+        awaitSettled(primary, backup);
         long killed = System.nanoTime();
         primary.close();
         awaitState(backup, HaState.ACTIVE);
@@ -133,28 +140,11 @@ class PairControllerTest {
         RouterPair pair = pair(Optional.of("secret"), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
-        awaitState(primary, HaState.ACTIVE);
-        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
-        List<String> order = new CopyOnWriteArrayList<>();
-        Thread watcher = Thread.ofPlatform().start(() -> {
-            boolean backupUp = false;
-            boolean primaryDown = false;
-            while (!(backupUp && primaryDown)) {
-                if (!backupUp && backupHost.onHost.containsKey(vip.address())) {
-                    backupUp = true;
-                    order.add("backup up");
-                }
-                if (!primaryDown && !primaryHost.onHost.containsKey(vip.address())) {
-                    primaryDown = true;
-                    order.add("primary down");
-                }
-                Thread.onSpinWait();
-            }
-        });
+        awaitSettled(primary, backup);
+        journal.clear();
         primary.stop(Duration.ofSeconds(2));
-        await().atMost(PATIENCE).until(() -> !watcher.isAlive());
-        assertThat(order).containsExactly("backup up", "primary down");
         awaitState(backup, HaState.ACTIVE);
+        assertThat(journal).containsExactly("add " + vip + " on pub3", "remove " + vip + " on pub2");
         assertThat(backup.view().reason()).contains("stopping");
     }
 
@@ -180,8 +170,7 @@ class PairControllerTest {
         RouterPair pair = pair(Optional.of("secret"), true, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
-        awaitState(primary, HaState.ACTIVE);
-        await().atMost(PATIENCE).until(() -> backup.view().partnerAlive());
+        awaitSettled(primary, backup);
         primaryHost.links.put("pub2", LinkState.DOWN);
         awaitState(primary, HaState.FAULT);
         awaitState(backup, HaState.ACTIVE);

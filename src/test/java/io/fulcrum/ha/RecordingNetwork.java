@@ -21,9 +21,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingNetwork implements Addresses, Announcer, Links {
 
     final Map<InetAddress, String> onHost = new ConcurrentHashMap<>();
-    final List<String> log = new CopyOnWriteArrayList<>();
+    final List<String> log;
     final List<HostAddress> announced = new CopyOnWriteArrayList<>();
     final Map<String, LinkState> links = new ConcurrentHashMap<>();
+
+    RecordingNetwork() {
+        this(new CopyOnWriteArrayList<>());
+    }
+
+    /** A host that writes what it does to {@code log}, which other hosts may share to show the order. */
+    RecordingNetwork(List<String> log) {
+        this.log = log;
+    }
 
     RecordingNetwork holding(InetAddress address, String device) {
         onHost.put(address, device);
@@ -44,13 +53,13 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
         if (onHost.putIfAbsent(address.address(), address.device()) != null) {
             throw new IOException(address.address().getHostAddress() + " is already on " + address.device());
         }
-        log.add("add " + address);
+        log.add("add " + address + " on " + this);
     }
 
     @Override
     public void remove(HostAddress address) {
         if (onHost.remove(address.address()) != null) {
-            log.add("remove " + address);
+            log.add("remove " + address + " on " + this);
         }
     }
 
@@ -60,7 +69,17 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
     }
 
     @Override
+    public void warmUp() {
+        log.add("warm up");
+    }
+
+    @Override
     public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return onHost.values().stream().filter(d -> d.startsWith("pub")).findFirst().orElse("host");
     }
 
     @Override
