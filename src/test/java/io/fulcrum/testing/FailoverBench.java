@@ -231,10 +231,15 @@ public final class FailoverBench {
                     String wrkSummary = Files.readAllLines(topology.log("wrk")).stream()
                             .filter(l -> l.contains("Requests/sec") || l.contains("Socket errors"))
                             .map(String::strip).reduce((a, b) -> a + "; " + b).orElse("wrk printed nothing");
+                    // Failed probes per minute, to tell a steady load from one that degrades.
+                    List<Long> perMinute = new ArrayList<>();
+                    for (Instant m = from; m.isBefore(to); m = m.plusSeconds(60)) {
+                        perMinute.add((long) prober.failuresBetween(V4_TARGET, m, m.plusSeconds(60)).size());
+                    }
                     boolean stillPrimary = topology.holdsVip(1) && !topology.holdsVip(2);
-                    say("| %s | %s | %d s | VIP events:%s | probes failed: %d of %d %s | primary still alone active: %s | wrk: %s |"
+                    say("| %s | %s | %d s | VIP events:%s | probes failed: %d of %d %s, per minute %s | primary still alone active: %s | wrk: %s |"
                             .formatted(setup, describe(setup), seconds, moves, failures.size(), probes, reasons,
-                                    stillPrimary, wrkSummary));
+                                    perMinute, stillPrimary, wrkSummary));
                     // Why the routers changed state, from their logs.
                     for (String router : List.of("r1", "r2")) {
                         Path log = topology.log(router);

@@ -228,11 +228,16 @@ public final class HaTopology implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command} in namespace {@code ns}; its stderr (and stdout, unless the caller
-     * reads it: the prober) goes to {@code dir/NAME.log}, appended across restarts.
+     * Starts {@code command} in namespace {@code ns}; its output goes to {@code dir/NAME.log},
+     * appended across restarts.
      */
     public Process spawn(String ns, String name, List<String> command) throws IOException {
-        return spawn(ns, name, command, name.equals("prober"));
+        return spawn(ns, name, command, false);
+    }
+
+    /** Starts {@code command} in namespace {@code ns} for the caller to read its stdout; stderr goes to the log. */
+    public Process spawnReadingOutput(String ns, String name, List<String> command) throws IOException {
+        return spawn(ns, name, command, true);
     }
 
     private Process spawn(String ns, String name, List<String> command, boolean pipeStdout) throws IOException {

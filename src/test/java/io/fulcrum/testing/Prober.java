@@ -79,7 +79,7 @@ public final class Prober implements AutoCloseable {
     public static Prober start(HaTopology topology, String ns, String... targets) throws IOException {
         List<String> command = new ArrayList<>(HaTopology.helperJava(Prober.class));
         command.addAll(List.of(targets));
-        return new Prober(topology.spawn(ns, "prober", command));
+        return new Prober(topology.spawnReadingOutput(ns, "prober", command));
     }
 
     private void read() {
