@@ -1,5 +1,6 @@
 package io.fulcrum.ha;
 
+import io.fulcrum.net.AddressExistsException;
 import io.fulcrum.net.Addresses;
 import io.fulcrum.net.HostAddress;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,27 +66,29 @@ final class AddressOwner {
 
     /**
      * Brings up each address this router does not hold yet, handing each to {@code whenUp} as soon
-     * as it is up. One that an interface already holds
+     * as it is up, as long as {@code stillWanted} holds. One that an interface already holds
      * and that this router did not add is left alone (and never removed later), with a warning:
      * somebody else manages it.
      */
-    void bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp) {
+    void bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp, BooleanSupplier stillWanted) {
         for (HostAddress address : wanted) {
+            if (!stillWanted.getAsBoolean()) {
+                return;
+            }
             if (added.contains(address)) {
                 continue;
             }
+            // no look first: one call, not two, on the way to the first gratuitous ARP
             try {
-                Optional<String> device = addresses.deviceOf(address.address());
-                if (device.isPresent()) {
-                    log.warn("{} is already on {} and was not added by Fulcrum: left as it is, and not removed"
-                            + " when this router steps down", address.address().getHostAddress(), device.get());
-                    continue;
-                }
                 added.add(address);
                 writeLedger();
                 addresses.add(address);
                 whenUp.accept(address);
                 log.info("brought up {}", address);
+            } catch (AddressExistsException e) {
+                log.warn("{} is already on {} and was not added by Fulcrum: left as it is, and not removed"
+                        + " when this router steps down", address.address().getHostAddress(), address.device());
+                forget(address);
             } catch (IOException e) {
                 log.error("cannot bring up {}: {}", address, e.getMessage());
                 forget(address);

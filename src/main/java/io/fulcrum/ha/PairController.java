@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,8 @@ public final class PairController implements AutoCloseable {
     private volatile List<HostAddress> floating;
     private volatile long fingerprint;
     private volatile boolean serving;
+    /** Counts activations and step-downs, so that a takeover in progress sees it was overruled. */
+    private final AtomicLong decisions = new AtomicLong();
     private volatile boolean beatRequested;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
@@ -198,7 +201,7 @@ public final class PairController implements AutoCloseable {
         actions.execute(() -> {
             if (serving) {
                 owner.keepOnly(floating);
-                owner.bringUp(floating, address -> { });
+                owner.bringUp(floating, address -> { }, () -> true);
                 announcements.start();
             }
         });
@@ -268,6 +271,8 @@ public final class PairController implements AutoCloseable {
     private void run() {
         if (addresses.isPresent()) {
             log.info("heartbeat thread scheduling: {}", ThreadScheduling.raiseCallingThread());
+            // a takeover must not queue behind a saturated proxy either
+            actions.execute(() -> log.info("takeover thread scheduling: {}", ThreadScheduling.raiseCallingThread()));
         }
         long keepalive = pair.keepalive().toNanos();
         long now = System.nanoTime();
@@ -449,9 +454,14 @@ public final class PairController implements AutoCloseable {
         public void activate(String reason) {
             log.warn("becoming ACTIVE: {}", reason);
             serving = false;
+            long decision = decisions.incrementAndGet();
             actions.execute(() -> {
-                // each address is announced as soon as it is up: the first VIP does not wait for the rest
-                owner.bringUp(floating, announcements::announceOnce);
+                // each address is announced as soon as it is up: the first VIP does not wait for the rest;
+                // a step-down decided meanwhile stops the rest (no GARP for an address about to go)
+                owner.bringUp(floating, announcements::announceOnce, () -> decisions.get() == decision);
+                if (decisions.get() != decision) {
+                    return;
+                }
                 announcements.start();
                 pair.activeCmd().ifPresent(command -> HookCommands.run("active_cmd", command));
                 serving = true;
@@ -465,6 +475,7 @@ public final class PairController implements AutoCloseable {
         public void deactivate(String reason) {
             log.warn("becoming INACTIVE: {}", reason);
             serving = false;
+            decisions.incrementAndGet();
             actions.execute(() -> {
                 serving = false;
                 announcements.cancel();

@@ -10,7 +10,11 @@ public interface Addresses {
     /** The device that holds {@code address} now, if any interface does. */
     Optional<String> deviceOf(InetAddress address) throws IOException;
 
-    /** Puts the address on its device; IPv6 addresses skip duplicate address detection. */
+    /**
+     * Puts the address on its device; IPv6 addresses skip duplicate address detection.
+     *
+     * @throws AddressExistsException when the device holds the address already
+     */
     void add(HostAddress address) throws IOException;
 
     /** Takes the address off its device; an address that is not there is not an error. */

@@ -67,7 +67,7 @@ public final class IpCommandAddresses implements Addresses {
         // "Error: ipv4: Address already assigned." (older kernels: "RTNETLINK answers: File exists")
         String said = result.stderr().toLowerCase();
         if (said.contains("already assigned") || said.contains("file exists")) {
-            throw new IOException(cidr(address) + " is already on " + address.device()
+            throw new AddressExistsException(cidr(address) + " is already on " + address.device()
                     + "; another router or the system holds it (`" + result.command() + "`: "
                     + result.stderr().strip() + ")");
         }

@@ -31,7 +31,7 @@ class AddressOwnerTest {
         AddressOwner owner = new AddressOwner(host, stateDir.resolve("floating-addresses"));
 
         List<HostAddress> announced = new ArrayList<>();
-        owner.bringUp(List.of(vip, operators), announced::add);
+        owner.bringUp(List.of(vip, operators), announced::add, () -> true);
         assertThat(host.onHost).containsKeys(vip.address(), operators.address());
         assertThat(announced).containsExactly(vip);
         assertThat(Files.readAllLines(stateDir.resolve("floating-addresses")))
@@ -47,7 +47,7 @@ class AddressOwnerTest {
     void aRestartAfterACrashRemovesTheStaleAddressesListed() throws IOException {
         HostAddress vip = vip("192.168.77.100", "eth0:1");
         HostAddress v6 = HostAddress.onDevice(InetAddress.getByName("fd77::100"), -1, "eth0");
-        new AddressOwner(host, stateDir.resolve("floating-addresses")).bringUp(List.of(vip, v6), address -> { });
+        new AddressOwner(host, stateDir.resolve("floating-addresses")).bringUp(List.of(vip, v6), address -> { }, () -> true);
         host.holding(InetAddress.getByName("192.168.77.2"), "eth0");
 
         AddressOwner next = new AddressOwner(host, stateDir.resolve("floating-addresses"));
@@ -60,11 +60,22 @@ class AddressOwnerTest {
     }
 
     @Test
+    void aTakeoverOverruledHalfwayStops() throws IOException {
+        HostAddress a = vip("192.168.77.100", "eth0:1");
+        HostAddress b = vip("192.168.77.101", "eth0:2");
+        AddressOwner owner = new AddressOwner(host, stateDir.resolve("floating-addresses"));
+        List<HostAddress> up = new ArrayList<>();
+        owner.bringUp(List.of(a, b), up::add, () -> up.isEmpty());
+        assertThat(up).containsExactly(a);
+        assertThat(host.onHost).containsOnlyKeys(a.address());
+    }
+
+    @Test
     void keepOnlyFollowsAReload() throws IOException {
         HostAddress a = vip("192.168.77.100", "eth0:1");
         HostAddress b = vip("192.168.77.101", "eth0:2");
         AddressOwner owner = new AddressOwner(host, stateDir.resolve("floating-addresses"));
-        owner.bringUp(List.of(a, b), address -> { });
+        owner.bringUp(List.of(a, b), address -> { }, () -> true);
         owner.keepOnly(List.of(b));
         assertThat(owner.held()).containsExactly(b);
         assertThat(host.onHost).containsOnlyKeys(b.address());

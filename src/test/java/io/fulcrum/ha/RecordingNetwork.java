@@ -1,5 +1,6 @@
 package io.fulcrum.ha;
 
+import io.fulcrum.net.AddressExistsException;
 import io.fulcrum.net.Addresses;
 import io.fulcrum.net.Announcer;
 import io.fulcrum.net.HostAddress;
@@ -51,7 +52,7 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
     @Override
     public void add(HostAddress address) throws IOException {
         if (onHost.putIfAbsent(address.address(), address.device()) != null) {
-            throw new IOException(address.address().getHostAddress() + " is already on " + address.device());
+            throw new AddressExistsException(address.address().getHostAddress() + " is already on " + address.device());
         }
         log.add("add " + address + " on " + this);
     }
