@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -167,12 +168,34 @@ public final class FailoverBench {
                     }
                     Instant failure = Instant.now();
                     Predicate<Prober.Probe> newRouter = HaTopology.notThrough(1);
-                    boolean recovered = awaitQuietly(RECOVERY,
-                            () -> prober.firstSuccessSince(V4_TARGET, failure, newRouter).isPresent());
+                    // While waiting, note when the client's neighbour entry for the VIP moved to router 2.
+                    String mac2 = topology.routerMac(2);
+                    Instant[] macMoved = new Instant[1];
+                    boolean recovered = awaitQuietly(RECOVERY, () -> {
+                        if (macMoved[0] == null && topology.clientNeighbourMac(VIP).filter(mac2::equals).isPresent()) {
+                            macMoved[0] = Instant.now();
+                        }
+                        return prober.firstSuccessSince(V4_TARGET, failure, newRouter).isPresent();
+                    });
                     Optional<Duration> gap = prober.gapAfter(V4_TARGET, failure, newRouter);
                     String note = recovered ? "" : prober.describe(V4_TARGET, failure, Instant.now()).lines().findFirst().orElse("");
-                    if (setup.startsWith("fulcrum") && recovered && !topology.holdsVip(2)) {
-                        note = "served, but router 2 does not hold the VIP";
+                    if (setup.startsWith("fulcrum") && recovered) {
+                        note = topology.holdsVip(2) ? timeline(topology, failure)
+                                : "served, but router 2 does not hold the VIP";
+                    }
+                    if (recovered) {
+                        note += (note.isEmpty() ? "" : ", ") + "client's MAC moved by " + (macMoved[0] == null
+                                ? "the first success" : "+" + Duration.between(failure, macMoved[0]).toMillis() + " ms");
+                        Prober.Probe first = prober.firstSuccessSince(V4_TARGET, failure, newRouter).orElseThrow();
+                        note += ", first success started +%d ms and took %d ms".formatted(
+                                Duration.between(failure, first.start()).toMillis(),
+                                Duration.between(first.start(), first.end()).toMillis());
+                        List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, failure, Instant.now());
+                        if (!failed.isEmpty()) {
+                            Prober.Probe last = failed.getLast();
+                            note += ", last failure started +%d ms: %s".formatted(
+                                    Duration.between(failure, last.start()).toMillis(), last.answer());
+                        }
                     }
                     return new Run(setup, variant, run, gap, note);
                 }
@@ -181,6 +204,31 @@ public final class FailoverBench {
                 return new Run(setup, variant, run, Optional.empty(), e.getMessage().lines().findFirst().orElse(""));
             }
         }
+    }
+
+    /**
+     * Where a Fulcrum takeover's time went, from router 2's log: when it decided to become active
+     * and when the VIP was up, counted from the failure.
+     */
+    private static String timeline(HaTopology topology, Instant failure) throws IOException {
+        Optional<Instant> decided = Optional.empty();
+        Optional<Instant> vipUp = Optional.empty();
+        for (String line : Files.readAllLines(topology.log("r2"))) {
+            int space = line.indexOf(' ');
+            if (space < 0 || !line.startsWith("20")) {
+                continue;
+            }
+            Instant at = OffsetDateTime.parse(line.substring(0, space)).toInstant();
+            if (decided.isEmpty() && line.contains("becoming ACTIVE") && at.isAfter(failure.minusSeconds(1))) {
+                decided = Optional.of(at);
+            }
+            if (decided.isPresent() && vipUp.isEmpty() && line.contains("brought up " + VIP + "/")) {
+                vipUp = Optional.of(at);
+            }
+        }
+        return "router 2 active at %s, VIP up at %s".formatted(
+                decided.map(t -> "+" + Duration.between(failure, t).toMillis() + " ms").orElse("?"),
+                vipUp.map(t -> "+" + Duration.between(failure, t).toMillis() + " ms").orElse("?"));
     }
 
     // ---- load mode
