@@ -19,6 +19,6 @@ public record NetworkActions(Addresses addresses, Announcer announcer, Links lin
 
     /** The real implementations, acting on the network namespace this process runs in. */
     public static NetworkActions host() {
-        return new NetworkActions(IpCommandAddresses.host(), new PacketAnnouncer(), new IoctlLinks());
+        return new NetworkActions(new NetlinkAddresses(), new PacketAnnouncer(), new IoctlLinks());
     }
 }

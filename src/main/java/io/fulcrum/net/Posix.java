@@ -22,11 +22,17 @@ import java.nio.charset.StandardCharsets;
 final class Posix {
 
     static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
     static final int SOCK_DGRAM = 2;
+    static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int ENODEV = 19;
     static final int ENXIO = 6;
+    static final int EEXIST = 17;
+    static final int EADDRNOTAVAIL = 99;
+    static final int MSG_DONTWAIT = 0x40;
 
     static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCGIFHWADDR = 0x8927;
@@ -49,8 +55,12 @@ final class Posix {
     private static final MethodHandle SENDTO = downcall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
             CAPTURE_ERRNO);
+    private static final MethodHandle RECV = downcall("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE_ERRNO);
+    private static final MethodHandle IF_INDEXTONAME = downcall("if_indextoname",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle SCHED_SETSCHEDULER = downcall("sched_setscheduler",
@@ -114,6 +124,22 @@ final class Posix {
         }
     }
 
+    /** Receives one datagram into {@code buffer} and returns its length. */
+    static int recv(int fd, MemorySegment buffer, int flags) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long received = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+            if (received < 0) {
+                throw new ErrnoException("recv", errno(state));
+            }
+            return (int) received;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("recv() downcall", t);
+        }
+    }
+
     /** The interface index of {@code device} in the calling thread's network namespace. */
     static int ifNameToIndex(String device) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
@@ -127,6 +153,23 @@ final class Posix {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError("if_nametoindex() downcall", t);
+        }
+    }
+
+    /** The name of interface {@code index} in the calling thread's network namespace. */
+    static String ifIndexToName(int index) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment name = arena.allocate(IFNAMSIZ);
+            MemorySegment result = (MemorySegment) IF_INDEXTONAME.invokeExact(state, index, name);
+            if (result.equals(MemorySegment.NULL)) {
+                throw new ErrnoException("if_indextoname(" + index + ")", errno(state));
+            }
+            return name.getString(0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("if_indextoname() downcall", t);
         }
     }
 
