@@ -1,0 +1,292 @@
+package io.fulcrum.ha;
+
+import static io.fulcrum.testing.HaTopology.NAT_ROUTER;
+import static io.fulcrum.testing.HaTopology.V4_TARGET;
+import static io.fulcrum.testing.HaTopology.V6_TARGET;
+import static io.fulcrum.testing.HaTopology.VIP;
+import static io.fulcrum.testing.HaTopology.VIP6;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fulcrum.testing.HaTopology;
+import io.fulcrum.testing.Prober;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The HA pair of issue 4 in network namespaces ({@link HaTopology}): two {@code fulcrum run}
+ * routers with examples/lvs-pair.cf, a client opening a connection to the VIP every 10 ms, and
+ * the failures the pair must survive. Each test builds and removes its own topology.
+ */
+@Tag("netns")
+class FailoverScenarioTest {
+
+    /** Fast but not flaky on a busy 2-core CI machine. */
+    private static final Map<String, String> TIMINGS = Map.of("keepalive", "0.1", "deadtime", "0.4");
+    private static final Duration DEADTIME = Duration.ofMillis(400);
+    private static final int HEARTBEAT_PORT = 539;
+    private static final Duration ROUTER_START = Duration.ofSeconds(20);
+    private static final Duration TAKEOVER = Duration.ofSeconds(5);
+    private static final Duration GAP_LIMIT = Duration.ofSeconds(3);
+    /** The longest outage a planned handback (failback) may cause. */
+    private static final Duration HANDBACK_LIMIT = Duration.ofMillis(250);
+
+    /** The measured figures, printed after the class. */
+    private static final List<String> FIGURES = new ArrayList<>();
+
+    private HaTopology topology;
+    private Prober prober;
+
+    @RegisterExtension
+    final AfterTestExecutionCallback printLogsOnFailure = context -> {
+        if (context.getExecutionException().isPresent() && topology != null) {
+            System.out.println("---- logs of " + context.getDisplayName() + "\n" + topology.logs());
+        }
+    };
+
+    @BeforeAll
+    static void needsNamespaces() {
+        HaTopology.missingCapability().ifPresent(why -> Assumptions.abort("skipped: " + why));
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (prober != null) {
+            prober.close();
+        }
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
+    @AfterAll
+    static void printFigures() {
+        synchronized (FIGURES) {
+            System.out.println("---- failover figures (keepalive 0.1, deadtime 0.4)");
+            FIGURES.forEach(System.out::println);
+        }
+    }
+
+    private static void figure(String text) {
+        synchronized (FIGURES) {
+            FIGURES.add(text);
+        }
+        System.out.println("FAILOVER " + text);
+    }
+
+    private String config(Map<String, String> settings) throws Exception {
+        Map<String, String> all = new HashMap<>(TIMINGS);
+        all.putAll(settings);
+        return HaTopology.pairConfig(all);
+    }
+
+    /**
+     * Builds the topology, starts router 1 and waits until it holds the VIP, then starts router 2
+     * and the prober, and waits until the client is served and router 2 has had time to hear its partner.
+     */
+    private void startPair(String config) throws Exception {
+        topology = HaTopology.create();
+        topology.startRouter(1, config);
+        await("router 1 holds the VIPs").atMost(ROUTER_START)
+                .until(() -> topology.holdsVip(1) && topology.holds(1, VIP6) && topology.holds(1, NAT_ROUTER));
+        topology.startRouter(2, config);
+        prober = Prober.start(topology, topology.ns("client"), V4_TARGET, V6_TARGET);
+        Instant started = Instant.now();
+        await("the client is served through router 1").atMost(ROUTER_START)
+                .until(() -> prober.succeededSince(V4_TARGET, started) && prober.succeededSince(V6_TARGET, started));
+        await("router 2 runs").atMost(ROUTER_START).until(() -> topology.router(2).controlSocket().toFile().exists());
+        // Router 2 has now had several heartbeats; it must stay standby.
+        Thread.sleep(DEADTIME.multipliedBy(2));
+        assertThat(topology.holdsVip(2)).as("router 2 holds the VIP while router 1 is active").isFalse();
+        assertThat(topology.holdsVip(1)).isTrue();
+        assertThat(topology.clientNeighbourMac(VIP)).contains(topology.routerMac(1));
+    }
+
+    private void awaitActive(int router, Duration within) {
+        int other = 3 - router;
+        await("router " + router + " alone holds the VIPs and the NAT gateway").atMost(within).pollInterval(Duration.ofMillis(20))
+                .until(() -> topology.holdsVip(router) && topology.holds(router, VIP6)
+                        && topology.holds(router, NAT_ROUTER) && !topology.holdsVip(other));
+    }
+
+    private void awaitClientReaches(int router, String address) throws Exception {
+        String mac = topology.routerMac(router);
+        await("the client's neighbour entry for " + address + " moves to router " + router + " (" + mac + ")")
+                .atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> topology.clientNeighbourMac(address).filter(mac::equals).isPresent());
+    }
+
+    /** The gap from {@code since} until the client is served on {@code target} other than through router {@code failed}. */
+    private Duration awaitGap(String target, Instant since, int failed) {
+        await("the client is served again on " + target + " through router " + (3 - failed)).atMost(TAKEOVER)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> prober.firstSuccessSince(target, since, HaTopology.notThrough(failed)).isPresent());
+        return prober.gapAfter(target, since, HaTopology.notThrough(failed)).orElseThrow();
+    }
+
+    @Test
+    void killedActiveRouterIsReplacedOnIpv4AndIpv6() throws Exception {
+        startPair(config(Map.of()));
+
+        topology.kill(1);
+        Instant kill = Instant.now();
+
+        // Router 1's addresses stay behind on its interface after kill -9; router 2 must hold them too.
+        await("router 2 holds the VIPs and the NAT gateway").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+                .until(() -> topology.holdsVip(2) && topology.holds(2, VIP6) && topology.holds(2, NAT_ROUTER));
+        Duration gap = awaitGap(V4_TARGET, kill, 1);
+        Duration gap6 = awaitGap(V6_TARGET, kill, 1);
+        figure("kill -9 of the active router: IPv4 gap %d ms, IPv6 gap %d ms".formatted(gap.toMillis(), gap6.toMillis()));
+        assertThat(gap).as(prober.describe(V4_TARGET, kill, Instant.now())).isLessThan(GAP_LIMIT);
+        assertThat(gap6).as(prober.describe(V6_TARGET, kill, Instant.now())).isLessThan(GAP_LIMIT);
+        awaitClientReaches(2, VIP);
+        awaitClientReaches(2, VIP6);
+        assertThat(prober.firstSuccessSince(V4_TARGET, kill)).hasValueSatisfying(p -> {
+            assertThat(p.server()).isIn(HaTopology.REAL_SERVERS);
+            assertThat(p.from()).isEqualTo(HaTopology.privateAddress(2));
+        });
+        assertThat(topology.status(2)).contains("Router: backup, active", "Holds: ",
+                "Partner: 192.168.77.2 primary, active (DEAD");
+    }
+
+    @Test
+    void stoppedActiveRouterHandsOverWithoutLosingAConnection() throws Exception {
+        startPair(config(Map.of()));
+
+        Instant term = Instant.now();
+        topology.terminate(1);
+
+        awaitActive(2, TAKEOVER);
+        awaitClientReaches(2, VIP);
+        // Probe on through the switch and a little after it.
+        Thread.sleep(500);
+        Instant end = Instant.now();
+        List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, term, end);
+        figure("SIGTERM of the active router: %d failed of %d connections (IPv4), %d failed (IPv6)".formatted(
+                failed.size(), prober.between(V4_TARGET, term, end).size(), prober.failuresBetween(V6_TARGET, term, end).size()));
+        assertThat(failed).as(prober.describe(V4_TARGET, term, end)).isEmpty();
+        assertThat(prober.failuresBetween(V6_TARGET, term, end)).as(prober.describe(V6_TARGET, term, end)).isEmpty();
+    }
+
+    @Test
+    void activeRouterThatLosesItsPublicLinkHandsOver() throws Exception {
+        startPair(config(Map.of("monitor_links", "1")));
+
+        topology.cutLink(1, "eth0");
+        Instant cut = Instant.now();
+
+        awaitActive(2, TAKEOVER);
+        Duration gap = awaitGap(V4_TARGET, cut, 1);
+        figure("public link of the active router cut: IPv4 gap %d ms".formatted(gap.toMillis()));
+        assertThat(gap).as(prober.describe(V4_TARGET, cut, Instant.now())).isLessThan(GAP_LIMIT);
+        awaitClientReaches(2, VIP);
+    }
+
+    @Test
+    void lostPrivateHeartbeatsAloneCauseNoFailover() throws Exception {
+        Assumptions.assumeTrue(HaTopology.hasNft(), "skipped: nft is not installed (apt-get install nftables)");
+        startPair(config(Map.of()));
+
+        Instant cut = Instant.now();
+        topology.dropHeartbeats(1, HEARTBEAT_PORT, "eth1");
+
+        await("router 1 stays active for 3 x deadtime").during(DEADTIME.multipliedBy(3)).atMost(DEADTIME.multipliedBy(6))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> topology.holdsVip(1) && !topology.holdsVip(2) && !topology.holds(2, NAT_ROUTER));
+        Instant end = Instant.now();
+        assertThat(prober.failuresBetween(V4_TARGET, cut, end)).as(prober.describe(V4_TARGET, cut, end)).isEmpty();
+        assertThat(topology.clientNeighbourMac(VIP)).contains(topology.routerMac(1));
+    }
+
+    @Test
+    void splitBrainEndsWithThePrimaryAloneActive() throws Exception {
+        Assumptions.assumeTrue(HaTopology.hasNft(), "skipped: nft is not installed (apt-get install nftables)");
+        startPair(config(Map.of()));
+
+        topology.dropHeartbeats(1, HEARTBEAT_PORT, "eth0", "eth1");
+        await("router 2 goes active without heartbeats").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+                .until(() -> topology.holdsVip(2));
+        assertThat(topology.holdsVip(1)).as("router 1 hears nothing either and stays active").isTrue();
+
+        Instant restored = Instant.now();
+        topology.allowHeartbeats(1);
+
+        awaitActive(1, TAKEOVER);
+        awaitClientReaches(1, VIP);
+        awaitClientReaches(1, VIP6);
+        Instant settled = Instant.now();
+        figure("split brain healed: router 2 stepped down and the client moved to router 1 in %d ms".formatted(
+                Duration.between(restored, settled).toMillis()));
+        await("exactly one router stays active").during(DEADTIME.multipliedBy(3)).atMost(DEADTIME.multipliedBy(6))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> topology.holdsVip(1) && !topology.holdsVip(2) && !topology.holds(2, VIP6)
+                        && !topology.holds(2, NAT_ROUTER));
+        Instant end = Instant.now();
+        assertThat(prober.failuresBetween(V4_TARGET, settled, end)).as(prober.describe(V4_TARGET, settled, end)).isEmpty();
+    }
+
+    @Test
+    void returningPrimaryStaysPassiveWithoutFailback() throws Exception {
+        String config = config(Map.of("failback", "0"));
+        startPair(config);
+        crashPrimary();
+
+        topology.startRouter(1, config);
+        // The restarted router removes the addresses its crashed run left behind, and stays standby.
+        await("the restarted router 1 removes its stale VIPs").atMost(ROUTER_START).until(() -> !topology.holdsVip(1));
+        await("router 1 runs").atMost(ROUTER_START).until(() -> topology.router(1).controlSocket().toFile().exists());
+        Instant back = Instant.now();
+        await("router 2 stays active").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> topology.holdsVip(2) && !topology.holdsVip(1) && !topology.holds(1, NAT_ROUTER));
+        Instant end = Instant.now();
+        assertThat(topology.clientNeighbourMac(VIP)).contains(topology.routerMac(2));
+        assertThat(prober.failuresBetween(V4_TARGET, back, end)).as(prober.describe(V4_TARGET, back, end)).isEmpty();
+        assertThat(topology.status(1)).contains("Router: primary, standby", "Partner: 192.168.77.3 backup, active,",
+                "Config: same as the partner's").doesNotContain("Holds: ");
+    }
+
+    @Test
+    void returningPrimaryTakesBackAfterTheFailbackDelay() throws Exception {
+        String config = config(Map.of("failback", "1", "failback_delay", "1"));
+        startPair(config);
+        crashPrimary();
+
+        Instant restart = Instant.now();
+        topology.startRouter(1, config);
+        await("router 1 removes its stale VIPs").atMost(ROUTER_START).until(() -> !topology.holdsVip(1));
+        awaitActive(1, ROUTER_START);
+        Instant handback = Instant.now();
+        awaitClientReaches(1, VIP);
+        Thread.sleep(500);
+        Instant end = Instant.now();
+        List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, restart, end);
+        Duration outage = failed.isEmpty() ? Duration.ZERO
+                : Duration.between(failed.getFirst().start(), failed.getLast().end());
+        figure("failback: router 1 active %d ms after its restart; %d failed connections spanning %d ms".formatted(
+                Duration.between(restart, handback).toMillis(), failed.size(), outage.toMillis()));
+        assertThat(outage).as(prober.describe(V4_TARGET, restart, end)).isLessThanOrEqualTo(HANDBACK_LIMIT);
+    }
+
+    /** kill -9 of router 1, until router 2 serves (router 1's stale addresses are still on its interface). */
+    private void crashPrimary() throws Exception {
+        topology.kill(1);
+        Instant kill = Instant.now();
+        await("router 2 holds the VIPs after router 1 died").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+                .until(() -> topology.holdsVip(2) && topology.holds(2, NAT_ROUTER));
+        awaitGap(V4_TARGET, kill, 1);
+        awaitClientReaches(2, VIP);
+    }
+}
