@@ -299,16 +299,20 @@ public final class HaTopology implements AutoCloseable {
 
     /**
      * Starts router {@code number} as {@code fulcrum run} in its namespace with {@code config}
-     * (its {@code state_dir} set to the router's own directory). JVM options for the routers can
-     * be added with the system property {@code fulcrum.router.jvm} (space separated).
+     * (its {@code state_dir} set to the router's own directory), with the JVM options bin/fulcrum
+     * uses ({@code -XX:+UseZGC}) unless the system property {@code fulcrum.router.jvm} gives
+     * others (space separated).
      */
+    /** What bin/fulcrum runs the daemon with when FULCRUM_JAVA_OPTS is unset. */
+    public static final String ROUTER_JVM = "-XX:+UseZGC";
+
     public Router startRouter(int number, String config) throws IOException {
         Router router = router(number);
         Files.createDirectories(router.stateDir());
         Files.writeString(router.config(), config.replaceFirst("(?m)^state_dir\\s*=.*$",
                 Matcher.quoteReplacement("state_dir = " + router.stateDir())));
         List<String> command = new ArrayList<>(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED"));
-        String jvm = System.getProperty("fulcrum.router.jvm", "").strip();
+        String jvm = System.getProperty("fulcrum.router.jvm", ROUTER_JVM).strip();
         if (!jvm.isEmpty()) {
             command.addAll(List.of(jvm.split("\\s+")));
         }
