@@ -37,13 +37,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's side of the pair: owns the heartbeat sockets and a thread that sends, receives and
  * drives the {@link Election}, and carries out what the election decides (addresses,
- * announcements, hooks) on a second thread, so that a slow {@code ip} or a hook script never
- * delays a heartbeat. A standalone router ({@code backup_active = 0}) runs the same way without
- * sockets: it is active from the start.
+ * announcements, hooks) on a second thread, so that a slow address change or a hook script
+ * never delays a heartbeat. A standalone router ({@code backup_active = 0}) runs the same way
+ * without sockets: it is active from the start.
  *
- * <p>The heartbeat thread allocates next to nothing per beat (one buffer, reused), so the garbage
- * collector has little reason to stop it; its timing is the difference between a failover and a
- * false one.
+ * <p>Both threads run in the real-time scheduling class where the host allows it, and the
+ * heartbeat thread allocates little (one buffer, reused; a small status record per wake-up): its
+ * timing is the difference between a failover and a false one.
  */
 public final class PairController implements AutoCloseable {
 
