@@ -64,9 +64,14 @@ class PairControllerTest {
     }
 
     private RouterPair pair(Optional<String> key, boolean monitorLinks, boolean failback) {
+        return pair(key, monitorLinks, failback, Optional.empty(), Optional.empty());
+    }
+
+    private RouterPair pair(Optional<String> key, boolean monitorLinks, boolean failback, Optional<String> activeCmd,
+            Optional<String> inactiveCmd) {
         return new RouterPair(Optional.of(address("127.0.0.2")), Optional.of(address("127.0.1.2")),
                 Optional.of(address("127.0.0.3")), Optional.of(address("127.0.1.3")), true, true, port, KEEPALIVE,
-                DEADTIME, monitorLinks, Optional.empty(), Optional.empty(), key, Optional.empty(), failback,
+                DEADTIME, monitorLinks, activeCmd, inactiveCmd, key, Optional.empty(), failback,
                 Duration.ofMillis(300));
     }
 
@@ -146,6 +151,21 @@ class PairControllerTest {
         awaitState(backup, HaState.ACTIVE);
         assertThat(journal).containsExactly("add " + vip + " on pub3", "remove " + vip + " on pub2");
         assertThat(backup.view().reason()).contains("stopping");
+    }
+
+    @Test
+    void theHooksRunOnTakeoverAndStepDown() throws IOException {
+        Path hooks = stateDir.resolve("hooks.log");
+        RouterPair pair = pair(Optional.of("secret"), false, false,
+                Optional.of("echo active >> " + hooks), Optional.of("echo inactive >> " + hooks));
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitSettled(primary, backup);
+        await().atMost(PATIENCE).until(() -> Files.exists(hooks) && Files.readString(hooks).startsWith("active"));
+        primary.stop(Duration.ofSeconds(2));
+        await().atMost(PATIENCE).until(() -> Files.readAllLines(hooks).size() == 3);
+        assertThat(Files.readAllLines(hooks)).filteredOn("active"::equals).hasSize(2);
+        assertThat(Files.readAllLines(hooks)).contains("inactive");
     }
 
     @Test
