@@ -61,6 +61,9 @@ final class Daemon implements AutoCloseable {
         }
         Path pidFile = config.daemon().pidFile();
         refuseIfRunning(pidFile);
+        NetworkActions network = NetworkActions.host();
+        // only once no other daemon of this state directory runs: its addresses are not stale
+        PairController.removeStaleAddresses(stateDir, network);
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         Router router = new Router(configFile, config, table -> new ProxyEngine(table::snapshot));
         Daemon daemon = new Daemon(router, pidFile);
@@ -71,7 +74,7 @@ final class Daemon implements AutoCloseable {
             }
             // after the listeners are bound: a takeover then only has to bring the addresses up
             daemon.pair = PairController.start(config.routerPair(), FloatingAddresses.of(config),
-                    PairStatusView.fingerprint(config), stateDir, NetworkActions.host(), router::poolHealth);
+                    PairStatusView.fingerprint(config), stateDir, network, router::poolHealth);
             daemon.startControl(config);
         } catch (RuntimeException | IOException e) {
             daemon.close();

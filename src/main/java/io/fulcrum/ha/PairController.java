@@ -114,7 +114,7 @@ public final class PairController implements AutoCloseable {
         this.codec = new HeartbeatCodec(key);
         this.network = network;
         this.health = health;
-        this.owner = new AddressOwner(network.addresses(), stateDir.resolve("floating-addresses"));
+        this.owner = new AddressOwner(network.addresses(), ledger(stateDir));
         this.actions = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("ha-actions").daemon().factory());
         actions.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         actions.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
@@ -127,8 +127,8 @@ public final class PairController implements AutoCloseable {
     }
 
     /**
-     * Starts the pair side of a router whose listeners are already bound: removes addresses a
-     * crashed earlier run left, resolves the role (a pair) and opens the heartbeat sockets.
+     * Starts the pair side of a router whose listeners are already bound: resolves the role (a
+     * pair) and opens the heartbeat sockets. {@link #removeStaleAddresses} has run before.
      *
      * @param floating    the addresses that move with the active role
      * @param fingerprint the configuration's fingerprint, compared with the partner's
@@ -142,7 +142,6 @@ public final class PairController implements AutoCloseable {
         PairController controller = new PairController(pair, addresses, floating, fingerprint, key, stateDir, network,
                 health);
         try {
-            controller.owner.removeStale();
             controller.open();
         } catch (IOException | RuntimeException e) {
             controller.close();
@@ -150,6 +149,19 @@ public final class PairController implements AutoCloseable {
         }
         controller.loop.start();
         return controller;
+    }
+
+    /**
+     * Removes the addresses a previous run of this router added and left behind (it crashed):
+     * the first thing a restarted router does, so that its kernel stops answering for a VIP the
+     * partner now holds.
+     */
+    public static void removeStaleAddresses(Path stateDir, NetworkActions network) throws IOException {
+        new AddressOwner(network.addresses(), ledger(stateDir)).removeStale();
+    }
+
+    private static Path ledger(Path stateDir) {
+        return stateDir.resolve("floating-addresses");
     }
 
     private void open() throws IOException {
