@@ -101,7 +101,7 @@ public final class PairController implements AutoCloseable {
     private long rejected;
     private String lastRejection;
     private long lastRejectionLog = Long.MIN_VALUE;
-    private boolean mismatchLogged;
+    private volatile boolean mismatchLogged;
     private Duration stopLimit = Duration.ofSeconds(2);
 
     private PairController(RouterPair pair, Optional<PairAddresses> addresses, List<HostAddress> floating,
