@@ -43,7 +43,7 @@ final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rate-estimator").daemon().factory());
     private ControlServer control;
-    private PairController pair;
+    private volatile PairController pair;
 
     private Daemon(Router router, Path pidFile) {
         this.router = router;
@@ -67,6 +67,11 @@ final class Daemon implements AutoCloseable {
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         Router router = new Router(configFile, config, table -> new ProxyEngine(table::snapshot));
         Daemon daemon = new Daemon(router, pidFile);
+        // before the long part of the start (warm-up, checks): a SIGTERM then stops cleanly once
+        // started, and a SIGHUP is not the JVM's default (exit)
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(daemon::reloadOnSignal));
+        Signal.handle(new Signal("TERM"), signal -> daemon.stopSignal.countDown());
+        Signal.handle(new Signal("INT"), signal -> daemon.stopSignal.countDown());
         try {
             router.start();
             if (config.routerPair().backupActive()) {
@@ -80,9 +85,6 @@ final class Daemon implements AutoCloseable {
             daemon.close();
             throw e;
         }
-        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(daemon::reload));
-        Signal.handle(new Signal("TERM"), signal -> daemon.stopSignal.countDown());
-        Signal.handle(new Signal("INT"), signal -> daemon.stopSignal.countDown());
         log.info("fulcrum running as pid {} (reload: kill -HUP {} or fulcrum reload)",
                 ProcessHandle.current().pid(), ProcessHandle.current().pid());
         return daemon;
@@ -119,6 +121,14 @@ final class Daemon implements AutoCloseable {
     }
 
     /** A reload: the table first, then the floating addresses (a VIP may have come or gone). */
+    private void reloadOnSignal() {
+        if (pair == null) {
+            log.warn("SIGHUP while starting: ignored; send it again once the daemon runs");
+            return;
+        }
+        reload();
+    }
+
     private Router.ReloadOutcome reload() {
         Router.ReloadOutcome outcome = router.reload();
         outcome.config().ifPresent(next -> pair.update(FloatingAddresses.of(next), PairStatusView.fingerprint(next)));
@@ -148,8 +158,15 @@ final class Daemon implements AutoCloseable {
      * within {@code limit}; returns the exit code: 0, the issue's "SIGTERM exits 0".
      */
     int stop(Duration limit) {
-        Config config = router.config();
-        boolean handedOver = pair.stop(config.routerPair().deadtime().multipliedBy(2).plusSeconds(1));
+        Duration handover = router.config().routerPair().deadtime().multipliedBy(2).plusSeconds(1);
+        if (!pair.view().partnerAlive()) {
+            // nobody to hand over to (standalone, or the partner is down): the open connections
+            // finish here first, then the addresses go
+            router.drain(limit);
+            pair.stop(handover);
+            return 0;
+        }
+        boolean handedOver = pair.stop(handover);
         if (handedOver && limit.compareTo(HANDED_OVER_DRAIN) > 0) {
             // the clients' packets go to the partner now: what is still open here is already dead
             log.info("the partner serves the floating addresses now; draining for {} s only",

@@ -56,9 +56,14 @@ final class AddressOwner {
                 log.warn("ignoring unreadable line '{}' in {}", line, ledger);
                 continue;
             }
-            if (addresses.deviceOf(stale.address()).isPresent()) {
-                log.warn("removing {}: added by a previous run of this router that did not stop cleanly", stale);
-                addresses.remove(stale);
+            try {
+                if (addresses.deviceOf(stale.address()).isPresent()) {
+                    log.warn("removing {}: added by a previous run of this router that did not stop cleanly", stale);
+                    addresses.remove(stale);
+                }
+            } catch (IOException e) {
+                // a renamed device, say: not a reason to refuse to start, now or at every start after
+                log.error("cannot remove the stale {}: {}; remove it by hand", stale, e.getMessage());
             }
         }
         Files.delete(ledger);
@@ -69,11 +74,14 @@ final class AddressOwner {
      * as it is up, as long as {@code stillWanted} holds. One that an interface already holds
      * and that this router did not add is left alone (and never removed later), with a warning:
      * somebody else manages it.
+     *
+     * @return whether every wanted address is up now (added, or there already)
      */
-    void bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp, BooleanSupplier stillWanted) {
+    boolean bringUp(List<HostAddress> wanted, Consumer<HostAddress> whenUp, BooleanSupplier stillWanted) {
+        boolean allUp = true;
         for (HostAddress address : wanted) {
             if (!stillWanted.getAsBoolean()) {
-                return;
+                return false;
             }
             if (added.contains(address)) {
                 continue;
@@ -92,8 +100,10 @@ final class AddressOwner {
             } catch (IOException e) {
                 log.error("cannot bring up {}: {}", address, e.getMessage());
                 forget(address);
+                allUp = false;
             }
         }
+        return allUp;
     }
 
     /** Takes down the addresses this router added that are not in {@code wanted}. */

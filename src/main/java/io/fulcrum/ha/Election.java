@@ -84,6 +84,7 @@ public final class Election {
     private boolean partnerSeenActive;
     private boolean stopping;
     private boolean handedOver;
+    private boolean partnerTookOver;
     private String lastReason = "starting";
 
     public Election(Settings settings, Actions actions) {
@@ -162,6 +163,11 @@ public final class Election {
     /** True once a stopping router may exit: it was not active, or its partner took over (or is gone). */
     public boolean handedOver() {
         return handedOver;
+    }
+
+    /** True once a stopping active router saw its partner confirm that it serves now. */
+    public boolean partnerTookOver() {
+        return partnerTookOver;
     }
 
     /** Stops waiting for the partner: deactivates whatever happens (the stop timeout ran out). */
@@ -263,6 +269,7 @@ public final class Election {
             case LEAVING -> {
                 if (!handedOver && (!alive || theirs == HaState.ACTIVE)) {
                     handedOver = true;
+                    partnerTookOver = alive;
                     actions.deactivate(alive ? "stopping: the partner took over" : "stopping: no partner to hand over to");
                 }
             }

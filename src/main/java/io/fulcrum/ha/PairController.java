@@ -74,6 +74,7 @@ public final class PairController implements AutoCloseable {
     private final Announcements announcements;
     private final Supplier<PoolHealth> health;
     private final ScheduledThreadPoolExecutor actions;
+    private final HookCommands hooks = new HookCommands();
     private final Map<Link, DatagramChannel> channels = new EnumMap<>(Link.class);
     private final Map<Link, InetSocketAddress> partnerSockets = new EnumMap<>(Link.class);
     private final Map<Link, String> devices = new EnumMap<>(Link.class);
@@ -87,9 +88,11 @@ public final class PairController implements AutoCloseable {
 
     private volatile List<HostAddress> floating;
     private volatile long fingerprint;
-    private volatile boolean serving;
     /** Counts activations and step-downs, so that a takeover in progress sees it was overruled. */
     private final AtomicLong decisions = new AtomicLong();
+    /** The activation whose addresses are all up and announced; serving while it is the latest decision. */
+    private final AtomicLong servingDecision = new AtomicLong(-1);
+    private volatile boolean partnerTookOver;
     private volatile boolean beatRequested;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
@@ -207,11 +210,14 @@ public final class PairController implements AutoCloseable {
 
     /** A reload: the floating addresses and the fingerprint may have changed; the timings apply at the next start. */
     public void update(List<HostAddress> nextFloating, long nextFingerprint) {
+        if (stopRequested) {
+            return;
+        }
         floating = List.copyOf(nextFloating);
         fingerprint = nextFingerprint;
         mismatchLogged = false;
         actions.execute(() -> {
-            if (serving) {
+            if (serving()) {
                 owner.keepOnly(floating);
                 owner.bringUp(floating, address -> { }, () -> true);
                 announcements.start();
@@ -239,6 +245,13 @@ public final class PairController implements AutoCloseable {
         selector.wakeup();
         try {
             loop.join(limit.plusSeconds(1));
+            if (!activeAtStop && !owner.heldSnapshot().isEmpty()) {
+                // the loop never handled the stop (it died, or did not answer in time): still let go
+                actions.execute(() -> {
+                    announcements.cancel();
+                    owner.takeDownAll();
+                });
+            }
             actions.shutdown();
             if (!actions.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("the floating addresses were not all taken down within 10 s");
@@ -246,7 +259,8 @@ public final class PairController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return activeAtStop && addresses.isPresent();
+        hooks.close(HookCommands.LIMIT);
+        return activeAtStop && partnerTookOver;
     }
 
     /**
@@ -266,6 +280,7 @@ public final class PairController implements AutoCloseable {
             }
         }
         actions.shutdownNow();
+        hooks.close();
         for (DatagramChannel channel : channels.values()) {
             try {
                 channel.close();
@@ -295,49 +310,69 @@ public final class PairController implements AutoCloseable {
         long stopDeadline = Long.MAX_VALUE;
         while (!abandoned) {
             now = System.nanoTime();
-            if (stopRequested && stopDeadline == Long.MAX_VALUE) {
-                activeAtStop = election.state() == HaState.ACTIVE;
-                election.stop(now);
-                stopDeadline = now + stopLimit.toNanos();
-            }
-            if (stopDeadline != Long.MAX_VALUE) {
-                if (election.handedOver()) {
-                    send();
-                    break;
-                }
-                if (now >= stopDeadline) {
-                    election.giveUp(now);
-                    break;
-                }
-            }
-            if (now >= nextLinkCheck) {
-                checkLinks(now);
-                nextLinkCheck = now + keepalive;
-            }
-            election.tick(now);
-            if (beatRequested || now >= nextSend) {
-                beatRequested = false;
-                send();
-                nextSend = now + keepalive;
-            }
-            view = snapshot(now);
-            long wake = Math.min(Math.min(nextSend, nextLinkCheck), Math.min(election.nextCheck(now), stopDeadline));
             try {
+                if (stopRequested && stopDeadline == Long.MAX_VALUE) {
+                    activeAtStop = election.state() == HaState.ACTIVE;
+                    election.stop(now);
+                    stopDeadline = now + stopLimit.toNanos();
+                }
+                if (stopDeadline != Long.MAX_VALUE) {
+                    if (election.handedOver()) {
+                        partnerTookOver = election.partnerTookOver();
+                        send();
+                        break;
+                    }
+                    if (now >= stopDeadline) {
+                        election.giveUp(now);
+                        break;
+                    }
+                }
+                if (now >= nextLinkCheck) {
+                    checkLinks(now);
+                    nextLinkCheck = now + keepalive;
+                }
+                election.tick(now);
+                if (beatRequested || now >= nextSend) {
+                    beatRequested = false;
+                    send();
+                    nextSend = now + keepalive;
+                }
+                view = snapshot(now);
+                long wake = Math.min(Math.min(nextSend, nextLinkCheck), Math.min(election.nextCheck(now), stopDeadline));
                 selector.select(Math.max(1, (wake - now + 999_999) / 1_000_000));
                 receive();
             } catch (IOException e) {
                 log.error("heartbeat loop: {}", e.getMessage());
             } catch (RuntimeException e) {
+                // this thread is the pair's life: it must survive anything, or the partner takes over
+                // while this router still holds the addresses
                 log.error("heartbeat loop failed; carrying on", e);
+                pauseAfterFailure();
             }
         }
         view = snapshot(System.nanoTime());
     }
 
+    /** Keeps a loop that fails at every turn (out of file descriptors) from spinning. */
+    private void pauseAfterFailure() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void checkLinks(long now) {
         boolean usable = true;
         for (Map.Entry<Link, String> device : devices.entrySet()) {
-            LinkState state = network.links().state(device.getValue());
+            LinkState state;
+            try {
+                state = network.links().state(device.getValue());
+            } catch (RuntimeException e) {
+                // cannot tell (e.g. no file descriptor left): keep what was known rather than flap
+                log.warn("cannot read the state of {}: {}", device.getValue(), e.getMessage());
+                state = linkStates.getOrDefault(device.getKey(), LinkState.UP);
+            }
             LinkState before = linkStates.put(device.getKey(), state);
             if (state != before && before != null) {
                 log.warn("{} link ({}) is {}", device.getKey().name().toLowerCase(Locale.ROOT),
@@ -350,12 +385,16 @@ public final class PairController implements AutoCloseable {
         }
     }
 
+    private boolean serving() {
+        return servingDecision.get() == decisions.get();
+    }
+
     private void send() {
         if (channels.isEmpty()) {
             return;
         }
         HaState state = election.state();
-        HaState advertised = state == HaState.ACTIVE && !serving ? HaState.STANDBY : state;
+        HaState advertised = state == HaState.ACTIVE && !serving() ? HaState.STANDBY : state;
         PoolHealth pool = health.get();
         Heartbeat heartbeat = new Heartbeat(election.role(), advertised, bootId, ++sequence, fingerprint, pool.up(),
                 pool.total(), linkStates.getOrDefault(Link.PUBLIC, LinkState.UP) == LinkState.UP,
@@ -447,7 +486,7 @@ public final class PairController implements AutoCloseable {
         }
         boolean mismatch = partner.last().map(h -> h.configFingerprint() != fingerprint).orElse(false);
         return new View(addresses.isEmpty(), election.role(), election.state(), instant(election.stateSince()),
-                election.reason(), serving, addresses.map(PairAddresses::partnerPublic), partner.last(), partner.alive(),
+                election.reason(), serving(), addresses.map(PairAddresses::partnerPublic), partner.last(), partner.alive(),
                 links, codec.authenticated(), mismatch, owner.heldSnapshot(), sent, received, rejected,
                 Optional.ofNullable(lastRejection));
     }
@@ -465,18 +504,24 @@ public final class PairController implements AutoCloseable {
         @Override
         public void activate(String reason) {
             log.warn("becoming ACTIVE: {}", reason);
-            serving = false;
-            long decision = decisions.incrementAndGet();
+                        long decision = decisions.incrementAndGet();
             actions.execute(() -> {
                 // each address is announced as soon as it is up: the first VIP does not wait for the rest;
                 // a step-down decided meanwhile stops the rest (no GARP for an address about to go)
-                owner.bringUp(floating, announcements::announceOnce, () -> decisions.get() == decision);
+                boolean allUp = owner.bringUp(floating, announcements::announceOnce, () -> decisions.get() == decision);
                 if (decisions.get() != decision) {
                     return;
                 }
                 announcements.start();
-                pair.activeCmd().ifPresent(command -> HookCommands.run("active_cmd", command));
-                serving = true;
+                pair.activeCmd().ifPresent(command -> hooks.run("active_cmd", command));
+                if (!allUp) {
+                    // never tell the partner "active" for addresses this router does not hold: a leaving
+                    // partner would let go of them, and nobody would serve
+                    log.error("takeover incomplete: not every floating address is up; the partner is told"
+                            + " this router is standby");
+                    return;
+                }
+                servingDecision.set(decision);
                 beatRequested = true;
                 selector.wakeup();
                 log.info("active: serving {} floating address(es)", owner.held().size());
@@ -486,13 +531,11 @@ public final class PairController implements AutoCloseable {
         @Override
         public void deactivate(String reason) {
             log.warn("becoming INACTIVE: {}", reason);
-            serving = false;
-            decisions.incrementAndGet();
+                        decisions.incrementAndGet();
             actions.execute(() -> {
-                serving = false;
-                announcements.cancel();
+                                announcements.cancel();
                 owner.takeDownAll();
-                pair.inactiveCmd().ifPresent(command -> HookCommands.run("inactive_cmd", command));
+                pair.inactiveCmd().ifPresent(command -> hooks.run("inactive_cmd", command));
             });
         }
 

@@ -316,6 +316,7 @@ class ElectionTest {
             assertThat(election.handedOver()).isFalse();
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
             assertThat(election.handedOver()).isTrue();
+            assertThat(election.partnerTookOver()).isTrue();
             assertThat(actions.drain()).containsExactly("deactivate");
         }
 
@@ -338,6 +339,7 @@ class ElectionTest {
             actions.drain();
             election.stop(now);
             assertThat(election.handedOver()).isTrue();
+            assertThat(election.partnerTookOver()).isFalse();
             assertThat(actions.drain()).containsExactly("beat", "deactivate");
         }
 
