@@ -66,6 +66,8 @@ public final class Election {
      * deadtime to read it, and a backup that took over at every restart would steal the VIPs.
      */
     static final long STARTUP_WAIT = 1_000_000_000L;
+    /** How long a router whose takeover failed leaves the role to its partner before it may try again. */
+    static final long TAKEOVER_RETRY = 10_000_000_000L;
 
     private final Settings settings;
     private final Actions actions;
@@ -84,6 +86,8 @@ public final class Election {
     private boolean partnerSeenActive;
     private boolean stopping;
     private boolean handedOver;
+    private boolean linksUsable = true;
+    private long faultUntil = Long.MIN_VALUE;
     private boolean partnerTookOver;
     private String lastReason = "starting";
 
@@ -122,16 +126,39 @@ public final class Election {
 
     /** The monitored links ({@code monitor_links}): all usable, or at least one down. */
     public void links(boolean usable, long now) {
+        linksUsable = usable;
         if (!usable && (state == HaState.ACTIVE || state == HaState.STANDBY)) {
-            boolean wasActive = state == HaState.ACTIVE;
-            become(HaState.FAULT, now, "local link down: not serving until it is back");
-            if (wasActive) {
-                actions.deactivate(lastReason);
-            }
-            actions.heartbeatNow();
-        } else if (usable && state == HaState.FAULT) {
+            fault(now, "local link down: not serving until it is back");
+        } else {
+            leaveFault(now);
+        }
+    }
+
+    /**
+     * The floating addresses could not all be brought up: this router holds a fault for
+     * {@link #TAKEOVER_RETRY} (the partner takes over meanwhile), then may try again.
+     */
+    public void takeoverFailed(long now) {
+        if (state == HaState.ACTIVE) {
+            faultUntil = now + TAKEOVER_RETRY;
+            fault(now, "the floating addresses could not all be brought up; trying again in "
+                    + TAKEOVER_RETRY / 1_000_000_000L + " s at the earliest");
+        }
+    }
+
+    private void fault(long now, String reason) {
+        boolean wasActive = state == HaState.ACTIVE;
+        become(HaState.FAULT, now, reason);
+        if (wasActive) {
+            actions.deactivate(lastReason);
+        }
+        actions.heartbeatNow();
+    }
+
+    private void leaveFault(long now) {
+        if (state == HaState.FAULT && linksUsable && now >= faultUntil) {
             eligibleSince = now;
-            become(HaState.STANDBY, now, "local links back up");
+            become(HaState.STANDBY, now, "fault cleared");
             actions.heartbeatNow();
             evaluate(now);
         }
@@ -207,6 +234,9 @@ public final class Election {
         if (deadline > now) {
             next = Math.min(next, deadline);
         }
+        if (state == HaState.FAULT && faultUntil > now) {
+            next = Math.min(next, faultUntil);
+        }
         if (failbackDue() && eligibleSince + failbackDelay > now) {
             next = Math.min(next, eligibleSince + failbackDelay);
         }
@@ -273,9 +303,7 @@ public final class Election {
                     actions.deactivate(alive ? "stopping: the partner took over" : "stopping: no partner to hand over to");
                 }
             }
-            case FAULT -> {
-                // waits for links(true, ...)
-            }
+            case FAULT -> leaveFault(now);
         }
     }
 

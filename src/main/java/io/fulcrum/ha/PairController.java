@@ -93,6 +93,8 @@ public final class PairController implements AutoCloseable {
     /** The activation whose addresses are all up and announced; serving while it is the latest decision. */
     private final AtomicLong servingDecision = new AtomicLong(-1);
     private volatile boolean partnerTookOver;
+    /** The activation that could not bring every address up, for the heartbeat thread to act on. */
+    private final AtomicLong failedDecision = new AtomicLong(-1);
     private volatile boolean beatRequested;
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
@@ -327,6 +329,10 @@ public final class PairController implements AutoCloseable {
                         break;
                     }
                 }
+                if (failedDecision.get() == decisions.get()) {
+                    failedDecision.set(-1);
+                    election.takeoverFailed(now);
+                }
                 if (now >= nextLinkCheck) {
                     checkLinks(now);
                     nextLinkCheck = now + keepalive;
@@ -516,9 +522,10 @@ public final class PairController implements AutoCloseable {
                 pair.activeCmd().ifPresent(command -> hooks.run("active_cmd", command));
                 if (!allUp) {
                     // never tell the partner "active" for addresses this router does not hold: a leaving
-                    // partner would let go of them, and nobody would serve
-                    log.error("takeover incomplete: not every floating address is up; the partner is told"
-                            + " this router is standby");
+                    // partner would let go of them, and nobody would serve; hand the role over instead
+                    log.error("takeover incomplete: not every floating address is up; handing the role over");
+                    failedDecision.set(decision);
+                    selector.wakeup();
                     return;
                 }
                 servingDecision.set(decision);

@@ -268,6 +268,28 @@ class ElectionTest {
     }
 
     @Nested
+    class FailedTakeover {
+        @Test
+        void aRouterThatCouldNotTakeOverLeavesTheRoleForAWhile() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            actions.drain();
+            election.takeoverFailed(now);
+            assertThat(election.state()).isEqualTo(HaState.FAULT);
+            assertThat(actions.drain()).containsExactly("deactivate", "beat");
+            assertThat(election.nextCheck(now)).isEqualTo(now + DEADTIME.toNanos());
+            for (int i = 0; i < 99; i++) {
+                advance(100);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.FAULT);
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+        }
+    }
+
+    @Nested
     class Failback {
         @Test
         void thePrimaryTakesTheRoleBackAfterTheDelay() {

@@ -169,6 +169,19 @@ class PairControllerTest {
     }
 
     @Test
+    void aRouterThatCannotBringItsAddressesUpHandsTheRoleOver() throws IOException {
+        primaryHost.refuseAdds = true;
+        RouterPair pair = pair(Optional.of("secret"), false, false);
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitState(backup, HaState.ACTIVE);
+        awaitState(primary, HaState.FAULT);
+        assertThat(primary.view().reason()).contains("could not all be brought up");
+        assertThat(backupHost.onHost).containsKey(vip.address());
+        assertThat(primaryHost.onHost).doesNotContainKey(vip.address());
+    }
+
+    @Test
     void aRouterWithTheWrongKeyIsNotHeard() throws IOException {
         PairController primary = primary(pair(Optional.of("secret"), false, false));
         PairController backup = backup(pair(Optional.of("another secret"), false, false));

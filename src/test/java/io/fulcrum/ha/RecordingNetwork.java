@@ -49,8 +49,14 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
         return Optional.ofNullable(onHost.get(address));
     }
 
+    /** When set, every add fails as a kernel refusal would. */
+    volatile boolean refuseAdds;
+
     @Override
     public void add(HostAddress address) throws IOException {
+        if (refuseAdds) {
+            throw new IOException("cannot add " + address + ": refused");
+        }
         if (onHost.putIfAbsent(address.address(), address.device()) != null) {
             throw new AddressExistsException(address.address().getHostAddress() + " is already on " + address.device());
         }
