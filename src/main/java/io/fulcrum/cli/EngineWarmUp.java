@@ -6,8 +6,6 @@ import io.fulcrum.model.Config;
 import io.fulcrum.proxy.ProxyEngine;
 import io.fulcrum.table.VirtualServerTable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,7 +26,6 @@ final class EngineWarmUp {
     private static final Logger log = LoggerFactory.getLogger(EngineWarmUp.class);
     private static final int CONNECTIONS = 400;
     private static final byte[] REQUEST = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ANSWER = "HTTP/1.0 200 OK\r\n\r\nwarm\n".getBytes(StandardCharsets.US_ASCII);
 
     private EngineWarmUp() {
     }
@@ -41,21 +38,18 @@ final class EngineWarmUp {
     static int run() {
         int relayed = 0;
         long start = System.nanoTime();
-        try (ServerSocket realServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try (DemoRealServers realServer = new DemoRealServers(0, "warm-up");
              ServerSocket portFinder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = portFinder.getLocalPort();
             portFinder.close();
-            Thread answering = Thread.ofVirtual().name("warm-up real server").start(() -> answer(realServer));
             VirtualServerTable table = new VirtualServerTable();
-            table.apply(config(port, realServer.getLocalPort()));
+            table.apply(config(port, realServer.ports().get("warm-up")));
             try (ProxyEngine engine = new ProxyEngine(table::snapshot)) {
                 engine.apply(table.snapshot());
                 for (; relayed < CONNECTIONS; relayed++) {
                     exchange(port);
                 }
                 engine.drain(Duration.ofSeconds(1));
-            } finally {
-                answering.interrupt();
             }
             log.info("proxy warmed up: {} connections relayed in {} ms", relayed,
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
@@ -93,19 +87,6 @@ final class EngineWarmUp {
             socket.setSoTimeout(1000);
             socket.getOutputStream().write(REQUEST);
             socket.getInputStream().readAllBytes();
-        }
-    }
-
-    private static void answer(ServerSocket realServer) {
-        while (!realServer.isClosed()) {
-            try (Socket socket = realServer.accept()) {
-                InputStream in = socket.getInputStream();
-                in.read(new byte[REQUEST.length]);
-                OutputStream out = socket.getOutputStream();
-                out.write(ANSWER);
-            } catch (IOException e) {
-                return;
-            }
         }
     }
 }
