@@ -61,7 +61,7 @@ class IpvsadmFormatTest {
         var hashed = new VirtualServerStatus("mail", "TCP  10.0.0.100:25", 0, "TCP", "10.0.0.100", 25, "sh",
                 List.of("sh-fallback", "sh-port"), 0, null, Stats.ZERO, Rates.ZERO, List.of());
 
-        String listing = IpvsadmFormat.list(new Status("0.1.0", "proxy (epoll)", List.of(hashed)));
+        String listing = IpvsadmFormat.list(new Status("0.1.0", "proxy (epoll)", List.of(hashed), null));
 
         assertThat(listing.lines().toList().get(3)).isEqualTo("TCP  10.0.0.100:25 sh (sh-fallback,sh-port)");
     }
@@ -76,7 +76,7 @@ class IpvsadmFormatTest {
                 service("TCP  10.0.0.2:80", 0, "TCP", "10.0.0.2", 80, "rr", 0, null),
                 service("TCP  10.0.0.1:443", 0, "TCP", "10.0.0.1", 443, "rr", 0, null),
                 service("TCP  10.0.0.1:80", 0, "TCP", "10.0.0.1", 80, "rr", 0, null),
-                service("TCP  200.0.0.1:80", 0, "TCP", "200.0.0.1", 80, "rr", 0, null)));
+                service("TCP  200.0.0.1:80", 0, "TCP", "200.0.0.1", 80, "rr", 0, null)), null);
 
         List<String> services = IpvsadmFormat.list(status).lines().skip(3).map(l -> l.split(" (rr|wrr)")[0]).toList();
 
@@ -90,7 +90,7 @@ class IpvsadmFormatTest {
                 service("TCP  10.0.0.1:80", 0, "TCP", "10.0.0.1", 80, "rr", 0, null,
                         dest("192.168.1.10", 8080, "Masq", 1, 0, 0),
                         dest("192.168.1.9", 80, "Masq", 1, 0, 0),
-                        dest("192.168.1.10", 80, "Masq", 1, 0, 0))));
+                        dest("192.168.1.10", 80, "Masq", 1, 0, 0))), null);
 
         List<String> dests = IpvsadmFormat.list(status).lines().skip(4).map(l -> l.substring(5, 33).strip()).toList();
 
@@ -141,7 +141,7 @@ class IpvsadmFormatTest {
 
     @Test
     void anEmptyTableIsTheHeadersAlone() {
-        Status empty = new Status("dev", "nft", List.of());
+        Status empty = new Status("dev", "nft", List.of(), null);
 
         assertThat(IpvsadmFormat.list(empty)).isEqualTo("""
                 Fulcrum version dev (engine=nft)

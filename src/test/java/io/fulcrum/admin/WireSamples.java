@@ -45,7 +45,7 @@ public final class WireSamples {
                 service("TCP  10.0.0.100:80", 0, "TCP", "10.0.0.100", 80, "wlc", 0, null,
                         dest("192.168.10.13", 80, "Route", 0, 1, 20),
                         dest("192.168.10.11", 80, "Route", 3, 12, 40),
-                        dest("192.168.10.12", 80, "Route", 1, 4, 15))));
+                        dest("192.168.10.12", 80, "Route", 1, 4, 15))), null);
     }
 
     /** ipvs.md 4.2 and 4.3: one service with its counters and rates. */
@@ -58,7 +58,7 @@ public final class WireSamples {
                                 new Rates(12, 650, 0, 52_500, 0)),
                         dest("192.168.10.11", 80, new Stats(120_001, 6_500_400, 0, 540_000_123, 0),
                                 new Rates(23, 1240, 0, 99_800, 0))));
-        return new Status("0.1.0", "proxy (epoll)", List.of(web));
+        return new Status("0.1.0", "proxy (epoll)", List.of(web), null);
     }
 
     /** ipvs.md 4.4. */

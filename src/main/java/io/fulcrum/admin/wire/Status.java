@@ -10,13 +10,9 @@ import java.util.Objects;
  * @param version        the daemon's version
  * @param engine         the engine serving the table, e.g. {@code proxy (epoll)}
  * @param virtualServers the virtual servers in the table, in lvs.cf order
- * @param pair           this router's place in the pair, or null where the daemon has none (tests)
+ * @param pair           this router's place in the pair, or null when the source has none
  */
 public record Status(String version, String engine, List<VirtualServerStatus> virtualServers, PairStatus pair) {
-
-    public Status(String version, String engine, List<VirtualServerStatus> virtualServers) {
-        this(version, engine, virtualServers, null);
-    }
 
     public Status {
         Objects.requireNonNull(version, "version");
