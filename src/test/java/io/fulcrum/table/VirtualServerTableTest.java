@@ -339,7 +339,7 @@ class VirtualServerTableTest {
         int networks = 50;
         ExecutorService loops = Executors.newFixedThreadPool(threads);
         try {
-            for (int round = 0; round < 200; round++) {
+            for (int round = 0; round < 100; round++) {
                 VirtualServerTable fresh = new VirtualServerTable(() -> now);
                 fresh.apply(config);
                 VirtualServerEntry entry = fresh.snapshot().entry("web").orElseThrow();
