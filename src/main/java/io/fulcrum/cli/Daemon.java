@@ -129,10 +129,9 @@ final class Daemon implements AutoCloseable {
         reload();
     }
 
+    /** One reload at a time, the pair's addresses included (Router#reload). */
     private Router.ReloadOutcome reload() {
-        Router.ReloadOutcome outcome = router.reload();
-        outcome.config().ifPresent(next -> pair.update(FloatingAddresses.of(next), PairStatusView.fingerprint(next)));
-        return outcome;
+        return router.reload(next -> pair.update(FloatingAddresses.of(next), PairStatusView.fingerprint(next)));
     }
 
     private ReloadOutcome reloadForControl() {
