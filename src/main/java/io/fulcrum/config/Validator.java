@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -51,6 +52,19 @@ final class Validator {
     static final int MH_TABLE_SIZE = 4093;
 
     private static final Set<String> HTTP_ONLY_KEYS = Set.of("check_path", "check_status", "check_host");
+
+    /**
+     * The schedulers that choose by the connection's destination address: under the proxy engine
+     * that is the VIP for every connection, so they no longer spread load (docs/lvs.cf.md).
+     */
+    private static final Map<SchedulerKind, String> DESTINATION_SCHEDULERS = Map.of(
+            SchedulerKind.DH, "hashes the destination address, which under the proxy engine is always the VIP:"
+                    + " every connection goes to the same real server (sh spreads clients by their address)",
+            SchedulerKind.LBLC, "keeps one real server per destination address, which under the proxy engine is"
+                    + " always the VIP: every connection goes to that one real server until it is overloaded",
+            SchedulerKind.LBLCR, "keeps a set of real servers per destination address, which under the proxy engine"
+                    + " is always the VIP: one set takes every connection, and grows only when its members are"
+                    + " overloaded");
 
     private final Diagnostics diagnostics;
 
@@ -77,9 +91,10 @@ final class Validator {
         Forwarding network = globals.get("network", Forwarding.class, Forwarding.NAT);
         Optional<NatRouter> natRouter = natRouter(globals, network);
         LegacyGlobals legacy = legacy(globals);
+        DaemonSettings daemon = daemon(globals);
         List<VirtualServer> virtuals = new ArrayList<>();
         for (Scope virtual : bound.virtuals()) {
-            virtual(virtual, routerPair.backupActive()).ifPresent(virtuals::add);
+            virtual(virtual, routerPair.backupActive(), daemon.engine()).ifPresent(virtuals::add);
         }
         List<FailoverService> failovers = new ArrayList<>();
         for (Scope failover : bound.failovers()) {
@@ -91,7 +106,7 @@ final class Validator {
             return Optional.empty();
         }
         return Optional.of(new Config(globals.get("serial_no", Long.class, 0L), service, routerPair, network,
-                natRouter, timeouts(globals), legacy, daemon(globals), virtuals, failovers));
+                natRouter, timeouts(globals), legacy, daemon, virtuals, failovers));
     }
 
     private RouterPair routerPair(Scope globals) {
@@ -156,9 +171,14 @@ final class Validator {
                 prefix(globals, "nat_nmask", address)));
     }
 
-    private Optional<VirtualServer> virtual(Scope virtual, boolean backupActive) {
+    private Optional<VirtualServer> virtual(Scope virtual, boolean backupActive, EngineKind engine) {
         int port = virtual.get("port", Integer.class, VirtualServer.DEFAULT_PORT);
         Protocol protocol = virtual.get("protocol", Protocol.class, Protocol.TCP);
+        boolean active = virtual.get("active", Boolean.class, false);
+        if (active && protocol == Protocol.UDP) {
+            diagnostics.warning(virtual.lineOf("protocol"), "protocol", "udp: the proxy engine does not serve UDP"
+                    + " yet; " + virtual.label() + " is listed and its real servers checked, but nothing listens on it");
+        }
         int fwmark = virtual.get("fwmark", Integer.class, 0);
         List<Integer> fwmarkPorts = virtual.list("fwmark_ports", Integer.class);
         if (!fwmarkPorts.isEmpty() && fwmark == 0) {
@@ -172,6 +192,10 @@ final class Validator {
                         + "` needs scheduler = " + flag.scheduler().lvsName() + ", not " + scheduler.lvsName());
             }
             flags.add(flag);
+        }
+        if (engine == EngineKind.PROXY && DESTINATION_SCHEDULERS.containsKey(scheduler)) {
+            diagnostics.warning(virtual.lineOf("scheduler"), "scheduler", scheduler.lvsName() + " "
+                    + DESTINATION_SCHEDULERS.get(scheduler));
         }
         if (scheduler == SchedulerKind.MH && virtual.servers.size() > MH_TABLE_SIZE) {
             diagnostics.error(virtual.lineOf("scheduler"), "scheduler", "mh places at most " + MH_TABLE_SIZE
@@ -208,7 +232,7 @@ final class Validator {
         }
         Optional<SorryServer> sorry = virtual.get("sorry_server", SorryAddress.class)
                 .map(s -> new SorryServer(s.address(), s.port().orElse(port)));
-        return Optional.of(new VirtualServer(virtual.name, virtual.get("active", Boolean.class, false), vip,
+        return Optional.of(new VirtualServer(virtual.name, active, vip,
                 address.get().device(), prefix(virtual, "vip_nmask", vip), port, protocol, fwmark, fwmarkPorts,
                 scheduler, flags, new Persistence(persistent, clientPrefix), sorry, health, proxy(virtual),
                 new LegacyVirtualKeys(virtual.get("client_monitor", String.class),
@@ -371,10 +395,15 @@ final class Validator {
                 globals.get("reservation_conflict_action", String.class));
     }
 
-    private static DaemonSettings daemon(Scope globals) {
+    private DaemonSettings daemon(Scope globals) {
         Path stateDir = globals.get("state_dir", Path.class, DaemonSettings.DEFAULT_STATE_DIR);
+        EngineKind engine = globals.get("engine", EngineKind.class, EngineKind.PROXY);
+        if (engine == EngineKind.NFT) {
+            diagnostics.error(globals.lineOf("engine"), "engine",
+                    "nft: the nftables engine does not exist yet; use engine = proxy (the default)");
+        }
         return new DaemonSettings(
-                globals.get("engine", EngineKind.class, EngineKind.PROXY),
+                engine,
                 stateDir,
                 globals.get("control_socket", Path.class, DaemonSettings.defaultControlSocket(stateDir)),
                 globals.get("pid_file", Path.class, DaemonSettings.defaultPidFile(stateDir)));

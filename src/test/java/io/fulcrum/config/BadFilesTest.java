@@ -100,6 +100,9 @@ class BadFilesTest {
                         List.of("test.cf:2: deadtime: deadtime (5) must be greater than keepalive (6)")),
                 arguments("timeout zero", virtual("timeout = 0", ""),
                         List.of("test.cf:4: timeout: 0 must be at least 1")),
+                arguments("nft engine", "engine = nft\n" + MINIMAL,
+                        List.of("test.cf:1: engine: nft: the nftables engine does not exist yet; use engine = proxy"
+                                + " (the default)")),
                 arguments("http check on udp", virtual("protocol = udp\ncheck = http", ""),
                         List.of("test.cf:5: check: http needs protocol = tcp")),
                 arguments("program check without program", virtual("check = program", ""),
