@@ -222,7 +222,6 @@ public final class PairController implements AutoCloseable {
             channel.connect(new InetSocketAddress(partner.get(), pair.heartbeatPort()));
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ, link);
-
             network.addresses().deviceOf(own.get()).ifPresent(device -> devices.put(link, device));
         }
     }
