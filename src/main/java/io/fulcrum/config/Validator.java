@@ -29,6 +29,7 @@ import io.fulcrum.model.VirtualServer;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +136,7 @@ final class Validator {
                     ? "heartbeat_key" : "heartbeat_key_file";
             diagnostics.error(globals.lineOf(later), later, "set heartbeat_key or heartbeat_key_file, not both");
         }
+        globals.get("heartbeat_key", String.class).ifPresent(key -> heartbeatKey(globals.lineOf("heartbeat_key"), key));
         return new RouterPair(
                 globals.get("primary", InetAddress.class),
                 globals.get("primary_private", InetAddress.class),
@@ -152,6 +154,17 @@ final class Validator {
                 globals.get("heartbeat_key_file", Path.class),
                 globals.get("failback", Boolean.class, false),
                 globals.get("failback_delay", Duration.class, RouterPair.DEFAULT_FAILBACK_DELAY));
+    }
+
+    private void heartbeatKey(int line, String key) {
+        int bytes = key.strip().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < RouterPair.MIN_HEARTBEAT_KEY_BYTES) {
+            diagnostics.error(line, "heartbeat_key", bytes + " bytes, fewer than " + RouterPair.MIN_HEARTBEAT_KEY_BYTES
+                    + ": set a long random secret (openssl rand -hex 32)");
+        } else {
+            diagnostics.warning(line, "heartbeat_key", "whoever can read lvs.cf can forge heartbeats; put the key in"
+                    + " heartbeat_key_file, a file only its owner can read");
+        }
     }
 
     private Optional<NatRouter> natRouter(Scope globals, Forwarding network) {

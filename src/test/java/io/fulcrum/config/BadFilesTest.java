@@ -115,7 +115,10 @@ class BadFilesTest {
                         List.of("test.cf:4: check_interval: must be greater than 0")),
                 arguments("negative seconds", virtual("drain_timeout = -1", ""),
                         List.of("test.cf:4: drain_timeout: -1 must not be negative")),
-                arguments("heartbeat key twice", "heartbeat_key = s3cret\nheartbeat_key_file = /etc/fulcrum/key\n"
+                arguments("short heartbeat key", "heartbeat_key = \"grüße 1234567\"\n" + MINIMAL,
+                        List.of("test.cf:1: heartbeat_key: 15 bytes, fewer than 16: set a long random secret"
+                                + " (openssl rand -hex 32)")),
+                arguments("heartbeat key twice", "heartbeat_key = s3cret-0123456789\nheartbeat_key_file = /etc/fulcrum/key\n"
                                 + MINIMAL,
                         List.of("test.cf:2: heartbeat_key_file: set heartbeat_key or heartbeat_key_file, not both")),
                 arguments("regex that does not compile", virtual("expect = \"HTTP/1.[01\"\nuse_regex = 1", ""),

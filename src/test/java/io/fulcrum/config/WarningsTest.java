@@ -35,6 +35,9 @@ class WarningsTest {
                 arguments("load monitor", withVirtualKeys("load_monitor = rup"),
                         List.of("test.cf:4: warning: load_monitor: rup: dynamic weights are not implemented yet;"
                                 + " weights stay as configured")),
+                arguments("heartbeat key in lvs.cf", "heartbeat_key = 0123456789abcdef\n" + MINIMAL,
+                        List.of("test.cf:1: warning: heartbeat_key: whoever can read lvs.cf can forge heartbeats;"
+                                + " put the key in heartbeat_key_file, a file only its owner can read")),
                 arguments("sync daemon", "syncdaemon = 1\n" + MINIMAL,
                         List.of("test.cf:1: warning: syncdaemon: connections are not synchronised to the backup:"
                                 + " they are lost on failover")),
