@@ -55,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> path = socket.resolve(err);
+        Optional<Path> path = socket.resolve(err, true);
         if (path.isEmpty()) {
             return 1;
         }
