@@ -184,7 +184,16 @@ class DaemonProcessTest {
         }
         assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isZero();
-        assertThat(log()).contains("every connection ended");
         assertThat(stateDir.resolve("fulcrum.pid")).doesNotExist();
+        List<String> lines = log().lines().filter(l -> !l.startsWith("WARNING: ")).toList();
+        // said once it is true: after the drain, the addresses and the hooks, as the last word
+        assertThat(lines.getLast()).as(log()).contains("INFO  Daemon: stopped: every connection ended");
+        // a standalone router is active from start to stop: nothing to warn about
+        assertThat(lines).as(log())
+                .anyMatch(l -> l.contains("INFO  PairController: becoming ACTIVE: "))
+                .anyMatch(l -> l.contains("INFO  PairController: becoming INACTIVE: "))
+                .noneMatch(l -> l.contains("WARN  PairController: becoming"));
+        // each address once, single blanks
+        assertThat(lines).as(log()).anyMatch(l -> l.endsWith("INFO  ProxyEngine: listening on TCP 127.0.0.1:" + vport));
     }
 }
