@@ -165,8 +165,9 @@ final class Daemon implements AutoCloseable {
         if (!pair.view().partnerAlive()) {
             // nobody to hand over to (standalone, or the partner is down): the open connections
             // finish here first, then the addresses go
-            router.drain(limit);
+            int cut = router.drain(limit);
             pair.stop(handover);
+            logStopped(cut, limit);
             return 0;
         }
         boolean handedOver = pair.stop(handover);
@@ -174,11 +175,20 @@ final class Daemon implements AutoCloseable {
             // the clients' packets go to the partner now: what is still open here is already dead
             log.info("the partner serves the floating addresses now; draining for {} s only",
                     HANDED_OVER_DRAIN.toSeconds());
-            router.drain(HANDED_OVER_DRAIN);
+            logStopped(router.drain(HANDED_OVER_DRAIN), HANDED_OVER_DRAIN);
         } else {
-            router.drain(limit);
+            logStopped(router.drain(limit), limit);
         }
         return 0;
+    }
+
+    /** Said once the drain, the addresses and the hooks are all done, not when the last connection ended. */
+    private static void logStopped(int cut, Duration limit) {
+        if (cut > 0) {
+            log.warn("stopped: {} connection(s) were still open after {} s and were closed", cut, limit.toSeconds());
+        } else {
+            log.info("stopped: every connection ended");
+        }
     }
 
     @Override
