@@ -236,5 +236,11 @@ class ControlCommandsTest {
 
         assertThat(out.toString()).contains("-c, --connection").contains("--config=FILE").contains("--socket=PATH")
                 .contains("-c means the connection list");
+        // where a user meets IPVS's linger: a closed connection still counts, and holds what it held
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("A closed connection is not listed, but as in IPVS (TIME_WAIT) it stays in the InActConn")
+                .contains("for tcpfin_timeout (120 s by default), counting towards u_threshold and keeping its"
+                        + " persistence template alive")
+                .contains("ends with the note `sorry server`");
     }
 }
