@@ -57,8 +57,9 @@ final class ControlSocketOption {
         if (listErrors) {
             result.errors().forEach(err::println);
         }
-        err.printf("%s: %d error%s remain (a reload would be rejected); control socket %s%n", target.config,
-                result.errors().size(), result.errors().size() == 1 ? "" : "s", socket);
+        int errors = result.errors().size();
+        err.printf("%s: %d error%s (a reload would be rejected); control socket %s%n", target.config, errors,
+                errors == 1 ? " remains" : "s remain", socket);
         return Optional.of(socket);
     }
 }

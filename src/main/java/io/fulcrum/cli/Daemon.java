@@ -134,7 +134,8 @@ final class Daemon implements AutoCloseable {
 
     private Router.ReloadOutcome reload() {
         Router.ReloadOutcome outcome = router.reload();
-        outcome.config().ifPresent(next -> pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
+        outcome.config().ifPresent(next ->
+                pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
         return outcome;
     }
 

@@ -51,14 +51,15 @@ final class Diagnostics {
      * and name, e.g. {@code <U+00A0 NO-BREAK SPACE>}: otherwise {@code unknown key `port `} would
      * not say what is wrong.
      */
-    static String named(String text) {
+    private static String named(String text) {
         if (text.codePoints().noneMatch(Diagnostics::invisible)) {
             return text;
         }
         StringBuilder named = new StringBuilder();
         text.codePoints().forEach(c -> {
             if (invisible(c)) {
-                named.append(String.format("<U+%04X %s>", c, Objects.requireNonNullElse(Character.getName(c), "UNASSIGNED")));
+                String name = Objects.requireNonNullElse(Character.getName(c), "UNASSIGNED");
+                named.append(String.format("<U+%04X %s>", c, name));
             } else {
                 named.appendCodePoint(c);
             }

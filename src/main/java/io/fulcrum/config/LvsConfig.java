@@ -65,8 +65,9 @@ public final class LvsConfig {
         List<Line> lines = Lexer.lex(text, diagnostics);
         Optional<Line> keepalived = KeepalivedSyntax.firstBlock(lines);
         if (keepalived.isPresent()) {
-            Diagnostic foreign = new Diagnostic(sourceName, keepalived.get().number(),
-                    keepalived.get().tokens().getFirst().text(), KeepalivedSyntax.message(keepalived.get()), Severity.ERROR);
+            Line first = keepalived.get();
+            Diagnostic foreign = new Diagnostic(sourceName, first.number(), first.tokens().getFirst().text(),
+                    KeepalivedSyntax.message(first), Severity.ERROR);
             return new ConfigResult(Optional.empty(), List.of(foreign), List.of());
         }
         List<Node> nodes = Parser.parse(lines, diagnostics);
