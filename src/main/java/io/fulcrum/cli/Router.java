@@ -196,17 +196,12 @@ final class Router implements AutoCloseable {
 
     /**
      * Stops accepting, lets open connections finish for up to {@code limit}, then stops the checks;
-     * returns how many connections were cut at the limit.
+     * returns how many connections were cut at the limit (the caller says "stopped" once it has).
      */
     int drain(Duration limit) {
         log.info("stopping: no new connections; draining open ones for up to {} s", limit.toSeconds());
         int cut = engine.drain(limit);
         health.close();
-        if (cut > 0) {
-            log.warn("stopped: {} connection(s) were still open after {} s and were closed", cut, limit.toSeconds());
-        } else {
-            log.info("stopped: every connection ended");
-        }
         return cut;
     }
 

@@ -93,6 +93,10 @@ final class Validator {
         Optional<NatRouter> natRouter = natRouter(globals, network);
         LegacyGlobals legacy = legacy(globals);
         DaemonSettings daemon = daemon(globals);
+        if (daemon.engine() == EngineKind.NFT) {
+            diagnostics.error(globals.lineOf("engine"), "engine",
+                    "nft: the nftables engine does not exist yet; use engine = proxy (the default)");
+        }
         List<VirtualServer> virtuals = new ArrayList<>();
         for (Scope virtual : bound.virtuals()) {
             virtual(virtual, routerPair.backupActive(), daemon.engine()).ifPresent(virtuals::add);
@@ -126,7 +130,8 @@ final class Validator {
                 keepalive.multipliedBy(RouterPair.DEFAULT_DEADTIME.dividedBy(RouterPair.DEFAULT_KEEPALIVE)));
         if (keepalive.isZero()) {
             diagnostics.error(globals.lineOf("keepalive"), "keepalive", "must be greater than 0");
-        } else if (deadtime.compareTo(keepalive) <= 0) {
+        } else if (backupActive && deadtime.compareTo(keepalive) <= 0) {
+            // a standalone router sends no heartbeat and waits for none, as pulse did
             String key = globals.has("deadtime") ? "deadtime" : "keepalive";
             diagnostics.error(globals.lineOf(key), key, "deadtime (" + Seconds.text(deadtime)
                     + ") must be greater than keepalive (" + Seconds.text(keepalive) + ")");
@@ -170,8 +175,9 @@ final class Validator {
     private Optional<NatRouter> natRouter(Scope globals, Forwarding network) {
         Optional<AddressDevice> router = globals.get("nat_router", AddressDevice.class);
         if (router.isEmpty()) {
+            // Piranha's GUI writes nat_nmask whatever the network type, so its files carry one alone
             if (globals.has("nat_nmask")) {
-                diagnostics.error(globals.lineOf("nat_nmask"), "nat_nmask", "needs nat_router");
+                diagnostics.warning(globals.lineOf("nat_nmask"), "nat_nmask", "not used without nat_router");
             }
             return Optional.empty();
         }
@@ -372,6 +378,10 @@ final class Validator {
         if (prefix.isEmpty()) {
             return OptionalInt.empty();
         }
+        if (prefix.get() == 0 && !key.equals("pmask")) {
+            // pulse left a zero vip_nmask or nat_nmask out of its ifconfig call: not given, never a /0
+            return OptionalInt.empty();
+        }
         if (!(address instanceof Inet6Address) && prefix.get() > 32) {
             diagnostics.error(scope.lineOf(key), key, "bad netmask /" + prefix.get() + " for the IPv4 address "
                     + AddressText.of(address));
@@ -392,7 +402,9 @@ final class Validator {
         boolean syncdaemon = globals.get("syncdaemon", Boolean.class, d.syncdaemon());
         if (syncdaemon) {
             diagnostics.warning(globals.lineOf("syncdaemon"), "syncdaemon",
-                    "connections are not synchronised to the backup: they are lost on failover");
+                    "ignored: Fulcrum has no connection sync daemon and nothing replaces it (its proxy"
+                            + " holds each connection in user space); connections open through the active router"
+                            + " are cut when the other router takes over, and their clients must reconnect");
         }
         return new LegacyGlobals(
                 globals.get("rsh_command", String.class, d.rshCommand()),
@@ -408,13 +420,9 @@ final class Validator {
                 globals.get("reservation_conflict_action", String.class));
     }
 
-    private DaemonSettings daemon(Scope globals) {
+    static DaemonSettings daemon(Scope globals) {
         Path stateDir = globals.get("state_dir", Path.class, DaemonSettings.DEFAULT_STATE_DIR);
         EngineKind engine = globals.get("engine", EngineKind.class, EngineKind.PROXY);
-        if (engine == EngineKind.NFT) {
-            diagnostics.error(globals.lineOf("engine"), "engine",
-                    "nft: the nftables engine does not exist yet; use engine = proxy (the default)");
-        }
         return new DaemonSettings(
                 engine,
                 stateDir,

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The router's side of the pair: owns the heartbeat sockets and a thread that sends, receives and
@@ -536,11 +537,16 @@ public final class PairController implements AutoCloseable {
         return String.valueOf(duration.toMillis() / 1000.0);
     }
 
+    /** A standalone router becomes active at every start and inactive at every stop: nothing to warn about. */
+    private Level roleChangeLevel() {
+        return addresses.isEmpty() ? Level.INFO : Level.WARN;
+    }
+
     /** The election's decisions, carried out on the actions thread in the order they were taken. */
     private final class ElectionActions implements Election.Actions {
         @Override
         public void activate(String reason) {
-            log.warn("becoming ACTIVE: {}", reason);
+            log.atLevel(roleChangeLevel()).log("becoming ACTIVE: {}", reason);
                         long decision = decisions.incrementAndGet();
             actions.execute(() -> {
                 // each address is announced as soon as it is up: the first VIP does not wait for the rest;
@@ -568,7 +574,7 @@ public final class PairController implements AutoCloseable {
 
         @Override
         public void deactivate(String reason) {
-            log.warn("becoming INACTIVE: {}", reason);
+            log.atLevel(roleChangeLevel()).log("becoming INACTIVE: {}", reason);
                         decisions.incrementAndGet();
             actions.execute(() -> {
                                 announcements.cancel();

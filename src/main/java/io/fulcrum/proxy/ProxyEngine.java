@@ -174,7 +174,7 @@ public final class ProxyEngine implements Engine {
             if (!listeners.containsKey(want.getKey())) {
                 try {
                     listeners.put(want.getKey(), new Listener(listen(want.getKey(), want.getValue()), want.getValue()));
-                    log.info("listening on {} for {}", text(want.getKey()), want.getValue().label());
+                    log.info("listening on TCP {}{}", text(want.getKey()), want.getValue() instanceof ServiceKey.Fwmark f ? " for fwmark " + f.mark() : "");
                 } catch (RuntimeException e) {
                     log.error("{}", e.getMessage());
                     failure = failure == null ? e : failure;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,7 +223,19 @@ class DaemonProcessTest {
         }
         assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isZero();
-        assertThat(log()).contains("every connection ended");
         assertThat(stateDir.resolve("fulcrum.pid")).doesNotExist();
+        List<String> lines = log().lines().filter(l -> !l.startsWith("WARNING: ")).toList();
+        SoftAssertions.assertSoftly(softly -> {
+            // said once it is true: after the drain, the addresses and the hooks, as the last word
+            softly.assertThat(lines.getLast()).as("last line").contains("INFO  Daemon: stopped: every connection ended");
+            // a standalone router is active from start to stop: nothing to warn about
+            softly.assertThat(lines).as("role changes")
+                    .anyMatch(l -> l.contains("INFO  PairController: becoming ACTIVE: "))
+                    .anyMatch(l -> l.contains("INFO  PairController: becoming INACTIVE: "))
+                    .noneMatch(l -> l.contains("WARN  PairController: becoming"));
+            // each address once, single blanks
+            softly.assertThat(lines).as("listen line")
+                    .anyMatch(l -> l.endsWith("INFO  ProxyEngine: listening on TCP 127.0.0.1:" + vport));
+        });
     }
 }

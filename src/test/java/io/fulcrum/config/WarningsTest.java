@@ -16,6 +16,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** Files that are accepted but tell the user something they would not expect. */
 class WarningsTest {
 
+    /** What Fulcrum does instead of IPVS's sync daemon: nothing, and the warning says so. */
+    static final String SYNCDAEMON = "ignored: Fulcrum has no connection sync daemon and nothing replaces it"
+            + " (its proxy holds each connection in user space); connections open through the active router are cut"
+            + " when the other router takes over, and their clients must reconnect";
+
     private static String withVirtualKeys(String keys) {
         return MINIMAL.replace("}", keys + "\n}");
     }
@@ -39,8 +44,12 @@ class WarningsTest {
                         List.of("test.cf:1: warning: heartbeat_key: whoever can read lvs.cf can forge heartbeats;"
                                 + " put the key in heartbeat_key_file, a file only its owner can read")),
                 arguments("sync daemon", "syncdaemon = 1\n" + MINIMAL,
-                        List.of("test.cf:1: warning: syncdaemon: connections are not synchronised to the backup:"
-                                + " they are lost on failover")),
+                        List.of("test.cf:1: warning: syncdaemon: " + SYNCDAEMON)),
+                arguments("nat_nmask without nat_router (Piranha's GUI writes it always)",
+                        "network = direct\nnat_nmask = 255.255.255.0\n" + MINIMAL,
+                        List.of("test.cf:2: warning: nat_nmask: not used without nat_router")),
+                arguments("deadtime not above keepalive on a standalone router", "keepalive = 6\ndeadtime = 6\n" + MINIMAL,
+                        List.of()),
                 arguments("program with another check", withVirtualKeys("send_program = /bin/true\ncheck = tcp"),
                         List.of("test.cf:4: warning: send_program: not used with check = tcp")),
                 arguments("send with an http check", withVirtualKeys("check = http\nsend = PING"),
@@ -76,7 +85,7 @@ class WarningsTest {
         assertThat(result.errors()).extracting(Object::toString)
                 .containsExactly("test.cf:2: `weight` belongs in a server block");
         assertThat(result.warnings()).extracting(Object::toString).containsExactly(
-                "test.cf:1: warning: syncdaemon: connections are not synchronised to the backup: they are lost on failover");
+                "test.cf:1: warning: syncdaemon: " + SYNCDAEMON);
     }
 
     @ParameterizedTest(name = "{0}")
