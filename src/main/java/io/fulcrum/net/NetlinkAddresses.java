@@ -61,27 +61,12 @@ public final class NetlinkAddresses implements Addresses {
         // not NetworkInterface: the JDK reads IPv6 addresses from /proc/net, the namespace of the
         // process's main thread rather than of the calling thread
         byte[] wanted = address.getAddress();
-        ByteBuffer request = header(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
-        request.put(family(address)).put(new byte[IFADDRMSG_SIZE - 1]);
         int[] holder = {0};
         try {
-            exchange(finish(request), datagram -> {
-                for (int at = 0; at + NLMSGHDR_SIZE <= datagram.limit(); at = align(at + datagram.getInt(at))) {
-                    if (datagram.getInt(at) < NLMSGHDR_SIZE) {
-                        throw new IOException("rtnetlink sent a malformed message (length " + datagram.getInt(at) + ")");
-                    }
-                    short type = datagram.getShort(at + 4);
-                    if (type == NLMSG_DONE) {
-                        return true;
-                    }
-                    if (type == NLMSG_ERROR) {
-                        throw new IOException("the address dump failed: "
-                                + Posix.strerror(-datagram.getInt(at + NLMSGHDR_SIZE)));
-                    }
-                    if (type == RTM_NEWADDR && Arrays.equals(local(datagram, at), wanted)) {
-                        holder[0] = datagram.getInt(at + NLMSGHDR_SIZE + 4);
-                        return true;
-                    }
+            dumpAddresses(family(address), (datagram, at) -> {
+                if (Arrays.equals(local(datagram, at), wanted)) {
+                    holder[0] = datagram.getInt(at + NLMSGHDR_SIZE + 4);
+                    return true;
                 }
                 return false;
             });
@@ -100,35 +85,17 @@ public final class NetlinkAddresses implements Addresses {
         } catch (ErrnoException e) {
             throw new IOException("this host has no device " + device, e);
         }
-        ByteBuffer request = header(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
-        // AF_UNSPEC: both families, as `ip addr show dev D` asks
-        request.put((byte) 0).put(new byte[IFADDRMSG_SIZE - 1]);
         List<HostAddress> held = new ArrayList<>();
         try {
-            exchange(finish(request), datagram -> {
-                for (int at = 0; at + NLMSGHDR_SIZE <= datagram.limit(); at = align(at + datagram.getInt(at))) {
-                    if (datagram.getInt(at) < NLMSGHDR_SIZE) {
-                        throw new IOException("rtnetlink sent a malformed message (length " + datagram.getInt(at) + ")");
-                    }
-                    short type = datagram.getShort(at + 4);
-                    if (type == NLMSG_DONE) {
-                        return true;
-                    }
-                    if (type == NLMSG_ERROR) {
-                        throw new IOException("the address dump failed: "
-                                + Posix.strerror(-datagram.getInt(at + NLMSGHDR_SIZE)));
-                    }
-                    if (type == RTM_NEWADDR && datagram.getInt(at + NLMSGHDR_SIZE + 4) == index) {
-                        byte[] raw = local(datagram, at);
-                        if (raw == null) {
-                            continue;
-                        }
-                        int prefix = Byte.toUnsignedInt(datagram.get(at + NLMSGHDR_SIZE + 1));
-                        InetAddress address = InetAddress.getByAddress(raw);
-                        Optional<String> label = label(datagram, at).filter(l -> !l.equals(device));
-                        held.add(new HostAddress(address, prefix, device,
-                                address instanceof Inet6Address ? Optional.empty() : label));
-                    }
+            // AF_UNSPEC: both families, as `ip addr show dev D` asks
+            dumpAddresses((byte) 0, (datagram, at) -> {
+                byte[] raw = local(datagram, at);
+                if (datagram.getInt(at + NLMSGHDR_SIZE + 4) == index && raw != null) {
+                    int prefix = Byte.toUnsignedInt(datagram.get(at + NLMSGHDR_SIZE + 1));
+                    InetAddress address = InetAddress.getByAddress(raw);
+                    Optional<String> label = label(datagram, at).filter(l -> !l.equals(device));
+                    held.add(new HostAddress(address, prefix, device,
+                            address instanceof Inet6Address ? Optional.empty() : label));
                 }
                 return false;
             });
@@ -203,6 +170,36 @@ public final class NetlinkAddresses implements Addresses {
 
     /** Reads one answering datagram; says whether the answer is complete. */
     @FunctionalInterface
+    /** One RTM_NEWADDR message of an address dump, at {@code at}; true when the dump may stop there. */
+    private interface AddressMessage {
+        boolean visit(ByteBuffer datagram, int at) throws IOException;
+    }
+
+    /** Dumps the host's addresses of {@code family} (0: both), message by message, until the end or the visitor stops. */
+    private static void dumpAddresses(byte family, AddressMessage visitor) throws IOException {
+        ByteBuffer request = header(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        request.put(family).put(new byte[IFADDRMSG_SIZE - 1]);
+        exchange(finish(request), datagram -> {
+            for (int at = 0; at + NLMSGHDR_SIZE <= datagram.limit(); at = align(at + datagram.getInt(at))) {
+                if (datagram.getInt(at) < NLMSGHDR_SIZE) {
+                    throw new IOException("rtnetlink sent a malformed message (length " + datagram.getInt(at) + ")");
+                }
+                short type = datagram.getShort(at + 4);
+                if (type == NLMSG_DONE) {
+                    return true;
+                }
+                if (type == NLMSG_ERROR) {
+                    throw new IOException("the address dump failed: "
+                            + Posix.strerror(-datagram.getInt(at + NLMSGHDR_SIZE)));
+                }
+                if (type == RTM_NEWADDR && visitor.visit(datagram, at)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
     private interface Answer {
         boolean read(ByteBuffer datagram) throws IOException;
     }

@@ -675,19 +675,28 @@ class ProxyEngineTest {
         }
     }
 
+    private static MemberKey key(Config config, TestRealServer real) {
+        return new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), real.port());
+    }
+
+    /** Serves a checked virtual server whose real servers are both up already. */
+    private void serveWithBothUp(Config config, MemberKey first, MemberKey second) {
+        table.apply(config);
+        table.setHealth(first, true, 1);
+        table.setHealth(second, true, 1);
+        engine = new ProxyEngine(table::snapshot);
+        engine.apply(table.snapshot());
+    }
+
     @Test
     void onceADrainHasBegunNoSnapshotOpensAListenerAgain() throws Exception {
         vport = freePort();
         TestRealServer a = realServer("a");
         TestRealServer b = realServer("b");
         Config config = config("scheduler = rr\n     check = tcp", servers(a, b));
-        table.apply(config);
-        MemberKey keyA = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), a.port());
-        MemberKey keyB = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), b.port());
-        table.setHealth(keyA, true, 1);
-        table.setHealth(keyB, true, 1);
-        engine = new ProxyEngine(table::snapshot);
-        engine.apply(table.snapshot());
+        MemberKey keyA = key(config, a);
+        MemberKey keyB = key(config, b);
+        serveWithBothUp(config, keyA, keyB);
 
         try (Client open = new Client()) {
             assertThat(open.line()).isIn("a", "b");
@@ -712,13 +721,9 @@ class ProxyEngineTest {
         TestRealServer a = realServer("a");
         TestRealServer b = realServer("b");
         Config config = config("scheduler = rr\n     check = tcp", servers(a, b));
-        table.apply(config);
-        MemberKey keyA = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), a.port());
-        MemberKey keyB = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), b.port());
-        table.setHealth(keyA, true, 1);
-        table.setHealth(keyB, true, 1);
-        engine = new ProxyEngine(table::snapshot);
-        engine.apply(table.snapshot());
+        MemberKey keyA = key(config, a);
+        MemberKey keyB = key(config, b);
+        serveWithBothUp(config, keyA, keyB);
         Map<String, Integer> perServer = new HashMap<>();
         for (int i = 0; i < 200; i++) {
             Client client = new Client();
