@@ -2,16 +2,15 @@ package io.fulcrum.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fulcrum.net.Addresses;
 import io.fulcrum.net.HostAddress;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -105,7 +104,8 @@ class CheckCommandTest {
                      vip_nmask = 0.0.0.0
                 }
                 """);
-        RecordingHost host = new RecordingHost("eth0", HostAddress.onDevice(InetAddress.ofLiteral("192.168.26.2"), 24, "eth0"));
+        ReadOnlyHost host = new ReadOnlyHost(
+                Map.of("eth0", List.of(HostAddress.onDevice(InetAddress.ofLiteral("192.168.26.2"), 24, "eth0"))));
         CommandLine cli = new CommandLine(new CheckCommand(() -> host));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -116,31 +116,5 @@ class CheckCommandTest {
                 "floating addresses, as this host would bring them up when active:",
                 "  192.168.26.100/24 on eth0:1 (vip_nmask not given: the prefix of 192.168.26.2/24 on eth0, which covers it)",
                 "  10.11.12.254/24 on eth1:1 (from nat_nmask)");
-    }
-
-    /** One device with its own addresses; check only reads them. */
-    private record RecordingHost(String device, HostAddress own) implements Addresses {
-        @Override
-        public List<HostAddress> on(String name) throws IOException {
-            if (!name.equals(device)) {
-                throw new IOException("this host has no device " + name);
-            }
-            return List.of(own);
-        }
-
-        @Override
-        public Optional<String> deviceOf(InetAddress address) {
-            throw new UnsupportedOperationException("check only reads");
-        }
-
-        @Override
-        public void add(HostAddress address) {
-            throw new UnsupportedOperationException("check changes nothing");
-        }
-
-        @Override
-        public void remove(HostAddress address) {
-            throw new UnsupportedOperationException("check changes nothing");
-        }
     }
 }

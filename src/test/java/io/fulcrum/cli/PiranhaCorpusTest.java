@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,31 +41,9 @@ class PiranhaCorpusTest {
                     + " listens on it"));
 
     /** A host whose eth0 and eth1 carry the routers' own addresses, in the subnets the corpus uses. */
-    private static final Addresses HOST = new Addresses() {
-        @Override
-        public List<HostAddress> on(String device) throws IOException {
-            return switch (device) {
-                case "eth0" -> List.of(own("172.16.0.5", 24), own("198.51.100.2", 24), own("192.0.2.1", 28));
-                case "eth1" -> List.of(own("10.1.0.1", 16));
-                default -> throw new IOException("this network namespace has no device " + device);
-            };
-        }
-
-        @Override
-        public Optional<String> deviceOf(InetAddress address) {
-            throw new UnsupportedOperationException("check only reads");
-        }
-
-        @Override
-        public void add(HostAddress address) {
-            throw new UnsupportedOperationException("check changes nothing");
-        }
-
-        @Override
-        public void remove(HostAddress address) {
-            throw new UnsupportedOperationException("check changes nothing");
-        }
-    };
+    private static final Addresses HOST = new ReadOnlyHost(Map.of(
+            "eth0", List.of(own("172.16.0.5", 24), own("198.51.100.2", 24), own("192.0.2.1", 28)),
+            "eth1", List.of(own("10.1.0.1", 16))));
 
     private static HostAddress own(String address, int prefix) {
         return HostAddress.onDevice(InetAddress.ofLiteral(address), prefix, address.startsWith("10.") ? "eth1" : "eth0");
