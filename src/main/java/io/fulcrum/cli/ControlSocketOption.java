@@ -1,7 +1,6 @@
 package io.fulcrum.cli;
 
 import io.fulcrum.config.ConfigResult;
-import io.fulcrum.config.Diagnostic;
 import io.fulcrum.config.LvsConfig;
 import io.fulcrum.model.DaemonSettings;
 import java.io.PrintWriter;
@@ -41,9 +40,7 @@ final class ControlSocketOption {
         }
         ConfigResult result = LvsConfig.parse(target.config);
         if (result.config().isEmpty()) {
-            for (Diagnostic error : result.errors()) {
-                err.println(error);
-            }
+            LvsConfig.shown(result.errors()).forEach(err::println);
             err.printf("%s: cannot tell where the control socket is; fix the file or pass --socket PATH%n", target.config);
             return Optional.empty();
         }

@@ -84,4 +84,16 @@ class CheckCommandTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("nope.cf").doesNotContain("Exception");
     }
+
+    @Test
+    void aFileWithManyErrorsPrintsFiftyAndCountsTheRest() throws IOException {
+        Path file = dir.resolve("many.cf");
+        Files.writeString(file, "virtual v {\n active = 1\n address = 10.0.0.1\n}\n" + "no_such_key = 1\n".repeat(120));
+
+        int exit = check(file);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().lines().filter(l -> l.contains("unknown key"))).hasSize(50);
+        assertThat(err.toString()).contains("... and 70 more").contains("120 errors, nothing applied");
+    }
 }
