@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -28,6 +29,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -39,7 +42,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,7 +65,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlServer implements AutoCloseable {
 
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** The largest request (head and body) a connection may send; a bigger one is answered 413 and closed. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** A connection with no request in progress that stays silent this long is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path socket;
     private final EventLoopGroup group;
@@ -160,8 +169,8 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel child) {
-                        child.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new RequestHandler(routes));
+                        serve(child.pipeline(), routes, c -> ((EpollDomainSocketChannel) c).peerCredentials().uid(),
+                                command -> Thread.ofVirtual().name("control-request").start(command));
                     }
                 });
         Channel channel;
@@ -182,6 +191,24 @@ public final class ControlServer implements AutoCloseable {
             throw e;
         }
         return channel;
+    }
+
+    /**
+     * Sets up one connection's pipeline.
+     *
+     * @param peerUid  reads the uid of the process at the other end
+     * @param handlers runs the routes, away from the event loop
+     */
+    static void serve(ChannelPipeline pipeline, Routes routes, PeerUid peerUid, Executor handlers) {
+        pipeline.addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                new RequestHandler(routes, peerUid, handlers));
+    }
+
+    /** The uid of a connection's peer. */
+    @FunctionalInterface
+    interface PeerUid {
+        int of(Channel channel) throws IOException;
     }
 
     /** The routes, independent of the transport. */
@@ -227,15 +254,27 @@ public final class ControlServer implements AutoCloseable {
     private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private final Routes routes;
+        private final PeerUid peerUid;
+        private final Executor handlers;
+        /** A request is being handled: the connection is not idle, however long that takes. */
+        private boolean busy;
 
-        RequestHandler(Routes routes) {
+        RequestHandler(Routes routes, PeerUid peerUid, Executor handlers) {
             this.routes = routes;
+            this.peerUid = peerUid;
+            this.handlers = handlers;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+            if (request.decoderResult().isFailure()) {
+                Throwable cause = request.decoderResult().cause();
+                send(ctx, new Routes.Answer(HttpResponseStatus.BAD_REQUEST,
+                        new Problem("not an HTTP/1.1 request: " + cause.getMessage())), false);
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            int peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
+            int peer = peerUid.of(ctx.channel());
             if (!routes.allows(peer)) {
                 send(ctx, new Routes.Answer(HttpResponseStatus.FORBIDDEN,
                         new Problem("uid " + peer + " may not use this control socket")), false);
@@ -244,7 +283,8 @@ public final class ControlServer implements AutoCloseable {
             HttpMethod method = request.method();
             String path = request.uri().split("\\?", 2)[0];
             ctx.channel().config().setAutoRead(false);
-            Thread.ofVirtual().name("control-request").start(() -> {
+            busy = true;
+            handlers.execute(() -> {
                 Routes.Answer answer;
                 try {
                     answer = routes.answer(method, path);
@@ -254,6 +294,7 @@ public final class ControlServer implements AutoCloseable {
                 }
                 Routes.Answer done = answer;
                 ctx.executor().execute(() -> {
+                    busy = false;
                     send(ctx, done, keepAlive);
                     ctx.channel().config().setAutoRead(true);
                 });
@@ -273,6 +314,17 @@ public final class ControlServer implements AutoCloseable {
             if (!keepAlive) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                if (!busy) {
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override
