@@ -106,6 +106,14 @@ class ControlServerTest {
     }
 
     @Test
+    void aMalformedRequestIs400AndReachesNoHandler() throws Exception {
+        start();
+        assertThat(rawRequest("GET /v1/reload HTTP/1.1\r\nno colon here\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 Bad Request").contains("not an HTTP/1.1 request");
+        assertThat(reloads).hasValue(0);
+    }
+
+    @Test
     void aFailingHandlerIsA500WithItsMessageAndTheServerGoesOn() throws Exception {
         server = ControlServer.start(socket(), source, () -> {
             throw new IllegalStateException("the table is being rebuilt");
@@ -201,9 +209,12 @@ class ControlServerTest {
 
     /** One request written by hand: the status line and headers as the server sent them. */
     private String raw(String method, String path) throws IOException {
+        return rawRequest(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Length: 0\r\n\r\n");
+    }
+
+    private String rawRequest(String request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
-            String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                    + "Content-Length: 0\r\n\r\n";
             channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             while (channel.read(buffer) >= 0) {
