@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlServerTest {
@@ -106,6 +107,7 @@ class ControlServerTest {
     }
 
     @Test
+    @Timeout(10)
     void aMalformedRequestIs400AndReachesNoHandler() throws Exception {
         start();
         assertThat(rawRequest("GET /v1/reload HTTP/1.1\r\nno colon here\r\n\r\n"))
