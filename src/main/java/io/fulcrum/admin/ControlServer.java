@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -28,6 +29,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -43,9 +46,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -71,7 +76,12 @@ import jdk.net.UnixDomainPrincipal;
  */
 public final class ControlServer implements AutoCloseable {
 
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** The largest request (head and body) a connection may send; a bigger one is answered 413 and closed. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** A connection with no request in progress that stays silent this long is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final ChannelOption<UnixDomainPrincipal> PEER_CREDENTIALS =
             NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED);
 
@@ -169,8 +179,8 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<NioDomainSocketChannel>() {
                     @Override
                     protected void initChannel(NioDomainSocketChannel child) {
-                        child.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new RequestHandler(routes));
+                        serve(child.pipeline(), routes, c -> c.config().getOption(PEER_CREDENTIALS).user(),
+                                command -> Thread.ofVirtual().name("control-request").start(command));
                     }
                 });
         Channel channel;
@@ -206,6 +216,24 @@ public final class ControlServer implements AutoCloseable {
             // a system without a user called root: the daemon's own user only
         }
         return Set.copyOf(allowed);
+    }
+
+    /**
+     * Sets up one connection's pipeline.
+     *
+     * @param peerUser reads the user of the process at the other end
+     * @param handlers runs the routes, away from the event loop
+     */
+    static void serve(ChannelPipeline pipeline, Routes routes, PeerUser peerUser, Executor handlers) {
+        pipeline.addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                new RequestHandler(routes, peerUser, handlers));
+    }
+
+    /** The user of a connection's peer. */
+    @FunctionalInterface
+    interface PeerUser {
+        UserPrincipal of(Channel channel) throws IOException;
     }
 
     /** The routes, independent of the transport. */
@@ -250,15 +278,27 @@ public final class ControlServer implements AutoCloseable {
     private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private final Routes routes;
+        private final PeerUser peerUser;
+        private final Executor handlers;
+        /** A request is being handled: the connection is not idle, however long that takes. */
+        private boolean busy;
 
-        RequestHandler(Routes routes) {
+        RequestHandler(Routes routes, PeerUser peerUser, Executor handlers) {
             this.routes = routes;
+            this.peerUser = peerUser;
+            this.handlers = handlers;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+            if (request.decoderResult().isFailure()) {
+                Throwable cause = request.decoderResult().cause();
+                send(ctx, new Routes.Answer(HttpResponseStatus.BAD_REQUEST,
+                        new Problem("not an HTTP/1.1 request: " + cause.getMessage())), false);
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            UserPrincipal peer = ctx.channel().config().getOption(PEER_CREDENTIALS).user();
+            UserPrincipal peer = peerUser.of(ctx.channel());
             if (!routes.allows(peer)) {
                 send(ctx, new Routes.Answer(HttpResponseStatus.FORBIDDEN,
                         new Problem("user " + peer.getName() + " may not use this control socket")), false);
@@ -267,7 +307,8 @@ public final class ControlServer implements AutoCloseable {
             HttpMethod method = request.method();
             String path = request.uri().split("\\?", 2)[0];
             ctx.channel().config().setAutoRead(false);
-            Thread.ofVirtual().name("control-request").start(() -> {
+            busy = true;
+            handlers.execute(() -> {
                 Routes.Answer answer;
                 try {
                     answer = routes.answer(method, path);
@@ -277,6 +318,7 @@ public final class ControlServer implements AutoCloseable {
                 }
                 Routes.Answer done = answer;
                 ctx.executor().execute(() -> {
+                    busy = false;
                     send(ctx, done, keepAlive);
                     ctx.channel().config().setAutoRead(true);
                 });
@@ -296,6 +338,17 @@ public final class ControlServer implements AutoCloseable {
             if (!keepAlive) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                if (!busy) {
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

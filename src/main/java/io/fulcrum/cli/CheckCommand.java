@@ -1,7 +1,6 @@
 package io.fulcrum.cli;
 
 import io.fulcrum.config.ConfigResult;
-import io.fulcrum.config.Diagnostic;
 import io.fulcrum.config.LvsConfig;
 import io.fulcrum.ha.FloatingAddresses;
 import io.fulcrum.ha.FloatingAddresses.Placement;
@@ -57,12 +56,8 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConfigResult result = LvsConfig.parse(file);
-        for (Diagnostic warning : result.warnings()) {
-            err.println(warning);
-        }
-        for (Diagnostic error : result.errors()) {
-            err.println(error);
-        }
+        LvsConfig.shown(result.warnings()).forEach(err::println);
+        LvsConfig.shown(result.errors()).forEach(err::println);
         if (result.config().isEmpty()) {
             // check never applies anything, valid or not
             err.printf("%s: %d error%s, not valid%n", file, result.errors().size(),

@@ -48,14 +48,14 @@ final class ControlSocketOption {
             return Optional.of(result.config().get().daemon().controlSocket());
         }
         if (!Files.isReadable(target.config)) {
-            result.errors().forEach(err::println);
+            LvsConfig.shown(result.errors()).forEach(err::println);
             err.printf("%s: cannot tell where the control socket is; pass --socket PATH%n", target.config);
             return Optional.empty();
         }
         // the running daemon still serves the file it last loaded: find it, and say what a reload would refuse
         Path socket = LvsConfig.daemonSettings(target.config).controlSocket();
         if (listErrors) {
-            result.errors().forEach(err::println);
+            LvsConfig.shown(result.errors()).forEach(err::println);
         }
         int errors = result.errors().size();
         err.printf("%s: %d error%s (a reload would be rejected); control socket %s%n", target.config, errors,

@@ -3,6 +3,7 @@ package io.fulcrum.cli;
 import io.fulcrum.admin.ControlClient;
 import io.fulcrum.admin.ControlException;
 import io.fulcrum.admin.wire.ReloadOutcome;
+import io.fulcrum.config.LvsConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,7 +47,7 @@ final class ReloadCommand implements Callable<Integer> {
             out.println("reloaded: " + outcome.summary());
             return 0;
         }
-        outcome.errors().forEach(err::println);
+        LvsConfig.shown(outcome.errors()).forEach(err::println);
         err.printf("reload rejected: %d error%s; the daemon keeps its current configuration%n",
                 outcome.errors().size(), outcome.errors().size() == 1 ? "" : "s");
         return 1;

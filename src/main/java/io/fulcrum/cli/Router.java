@@ -114,9 +114,9 @@ final class Router implements AutoCloseable {
 
     private ReloadOutcome reload() {
         ConfigResult result = LvsConfig.parse(configFile);
-        result.warnings().forEach(w -> log.warn("reload: {}", w));
+        LvsConfig.shown(result.warnings()).forEach(w -> log.warn("reload: {}", w));
         if (result.config().isEmpty()) {
-            result.errors().forEach(e -> log.error("reload rejected: {}", e));
+            LvsConfig.shown(result.errors()).forEach(e -> log.error("reload rejected: {}", e));
             log.error("reload rejected: {} error(s) in {}; still serving the previous configuration",
                     result.errors().size(), configFile);
             return new ReloadOutcome(Optional.empty(), result.errors(), result.warnings());

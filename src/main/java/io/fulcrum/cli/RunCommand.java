@@ -38,8 +38,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         ConfigResult result = LvsConfig.parse(file);
-        result.warnings().forEach(err::println);
-        result.errors().forEach(err::println);
+        LvsConfig.shown(result.warnings()).forEach(err::println);
+        LvsConfig.shown(result.errors()).forEach(err::println);
         if (result.config().isEmpty()) {
             err.printf("%s: %d error(s); not starting%n", file, result.errors().size());
             return 1;

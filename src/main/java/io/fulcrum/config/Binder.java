@@ -23,13 +23,15 @@ final class Binder {
     }
 
     private final Diagnostics diagnostics;
+    private final HostNames hostNames;
 
-    private Binder(Diagnostics diagnostics) {
+    private Binder(Diagnostics diagnostics, HostNames hostNames) {
         this.diagnostics = diagnostics;
+        this.hostNames = hostNames;
     }
 
-    static Bound bind(List<Node> nodes, Diagnostics diagnostics) {
-        Binder binder = new Binder(diagnostics);
+    static Bound bind(List<Node> nodes, Diagnostics diagnostics, HostNames hostNames) {
+        Binder binder = new Binder(diagnostics, hostNames);
         Scope globals = new Scope(Scope.Kind.GLOBAL, "", 0);
         List<Scope> virtuals = new ArrayList<>();
         List<Scope> failovers = new ArrayList<>();
@@ -72,7 +74,7 @@ final class Binder {
             return;
         }
         try {
-            Object value = reader.read(new ValueReader(assignment));
+            Object value = reader.read(new ValueReader(assignment, hostNames));
             Optional<Scope.Bound> previous = scope.bind(key, value, assignment.line());
             previous.ifPresent(p -> diagnostics.warning(assignment.line(), key,
                     "set again (first at line " + p.line() + "); the last value wins"));

@@ -4,6 +4,7 @@ import io.fulcrum.model.Config;
 import io.fulcrum.model.DaemonSettings;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,11 +13,18 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Reads and writes lvs.cf: the entry points used by the CLI, the daemon and the admin API. */
 public final class LvsConfig {
+
+    /** The largest lvs.cf read: a bigger file is refused whole, before parsing. */
+    public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+    /** How many diagnostics {@link #shown} lists before summing up the rest. */
+    public static final int MAX_SHOWN = 50;
 
     private LvsConfig() {
     }
@@ -25,11 +33,14 @@ public final class LvsConfig {
     public static ConfigResult parse(Path file) {
         String source = file.toString();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (IOException e) {
-            Diagnostic unreadable = new Diagnostic(source, 0, "", "cannot read: " + reason(e), Severity.ERROR);
-            return new ConfigResult(Optional.empty(), List.of(unreadable), List.of());
+            return refused(source, "cannot read: " + reason(e));
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            return refused(source, "larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB, the most an lvs.cf may "
+                    + "be: nothing read");
         }
         return parse(source, decode(bytes));
     }
@@ -42,8 +53,15 @@ public final class LvsConfig {
     public static DaemonSettings daemonSettings(Path file) {
         try {
             Diagnostics ignored = new Diagnostics(file.toString());
-            List<Node> nodes = Parser.parse(Lexer.lex(decode(Files.readAllBytes(file)), ignored), ignored);
-            return Validator.daemon(Binder.bind(nodes, ignored).globals());
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                return DaemonSettings.DEFAULT;
+            }
+            List<Node> nodes = Parser.parse(Lexer.lex(decode(bytes), ignored), ignored);
+            return Validator.daemon(Binder.bind(nodes, ignored, HostNames.unresolved()).globals());
         } catch (IOException e) {
             return DaemonSettings.DEFAULT;
         }
@@ -61,6 +79,10 @@ public final class LvsConfig {
 
     /** Parses lvs.cf text, reporting every error and warning at once. */
     public static ConfigResult parse(String sourceName, String text) {
+        return parse(sourceName, text, HostNames.system());
+    }
+
+    static ConfigResult parse(String sourceName, String text, HostNames hostNames) {
         Diagnostics diagnostics = new Diagnostics(sourceName);
         List<Line> lines = Lexer.lex(text, diagnostics);
         Optional<Line> keepalived = KeepalivedSyntax.firstBlock(lines);
@@ -71,13 +93,32 @@ public final class LvsConfig {
             return new ConfigResult(Optional.empty(), List.of(foreign), List.of());
         }
         List<Node> nodes = Parser.parse(lines, diagnostics);
-        Optional<Config> config = Validator.validate(Binder.bind(nodes, diagnostics), diagnostics);
+        Optional<Config> config = Validator.validate(Binder.bind(nodes, diagnostics, hostNames), diagnostics);
         return new ConfigResult(config, diagnostics.list(Severity.ERROR), diagnostics.list(Severity.WARNING));
+    }
+
+    /**
+     * The lines to print for {@code diagnostics}: the first {@link #MAX_SHOWN}, then
+     * {@code ... and N more}, so that a file broken on every line does not flood a terminal or a log.
+     */
+    public static List<String> shown(List<?> diagnostics) {
+        if (diagnostics.size() <= MAX_SHOWN) {
+            return diagnostics.stream().map(Object::toString).toList();
+        }
+        List<String> lines = new ArrayList<>(MAX_SHOWN + 1);
+        diagnostics.subList(0, MAX_SHOWN).forEach(d -> lines.add(d.toString()));
+        lines.add("... and " + (diagnostics.size() - MAX_SHOWN) + " more");
+        return List.copyOf(lines);
     }
 
     /** Renders a config as lvs.cf text that parses back to an equal config. */
     public static String write(Config config) {
         return Writer.write(config);
+    }
+
+    private static ConfigResult refused(String source, String why) {
+        Diagnostic refused = new Diagnostic(source, 0, "", why, Severity.ERROR);
+        return new ConfigResult(Optional.empty(), List.of(refused), List.of());
     }
 
     private static String reason(IOException e) {

@@ -36,9 +36,11 @@ final class ValueReader {
     }
 
     private final Assignment assignment;
+    private final HostNames hostNames;
 
-    ValueReader(Assignment assignment) {
+    ValueReader(Assignment assignment, HostNames hostNames) {
         this.assignment = assignment;
+        this.hostNames = hostNames;
     }
 
     String word() throws BadValue {
@@ -124,7 +126,7 @@ final class ValueReader {
         return Duration.ofSeconds(number(0, Integer.MAX_VALUE));
     }
 
-    /** An IP literal, or a host name resolved now (piranha.md 1.1). */
+    /** An IP literal, or a host name resolved now (piranha.md 1.1), within {@link HostNames#BUDGET}. */
     InetAddress host() throws BadValue {
         return host(word());
     }
@@ -247,7 +249,7 @@ final class ValueReader {
         throw new BadValue(value + " is out of range " + min + ".." + max);
     }
 
-    private static InetAddress host(String text) throws BadValue {
+    private InetAddress host(String text) throws BadValue {
         Optional<InetAddress> literal = literal(text);
         if (literal.isPresent()) {
             return literal.get();
@@ -258,11 +260,7 @@ final class ValueReader {
         if (!HOST_NAME.matcher(text).matches()) {
             throw new BadValue("`" + text + "` is neither an IP address nor a host name");
         }
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException | SecurityException e) {
-            throw new BadValue("cannot resolve host name `" + text + "`");
-        }
+        return hostNames.resolve(text);
     }
 
     /** An IPv4 dotted quad (decimal parts) or an IPv6 literal, optionally in brackets; never DNS. */

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlServerTest {
@@ -105,6 +106,15 @@ class ControlServerTest {
         assertThat(raw("GET", "/v1/reload")).startsWith("HTTP/1.1 405 Method Not Allowed").contains("allow: POST");
         assertThat(raw("DELETE", "/v1/status")).startsWith("HTTP/1.1 405").contains("allow: GET");
         assertThat(raw("GET", "/v2/status")).startsWith("HTTP/1.1 404").contains("no such resource: /v2/status");
+        assertThat(reloads).hasValue(0);
+    }
+
+    @Test
+    @Timeout(10)
+    void aMalformedRequestIs400AndReachesNoHandler() throws Exception {
+        start();
+        assertThat(rawRequest("GET /v1/reload HTTP/1.1\r\nno colon here\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 Bad Request").contains("not an HTTP/1.1 request");
         assertThat(reloads).hasValue(0);
     }
 
@@ -242,9 +252,12 @@ class ControlServerTest {
 
     /** One request written by hand: the status line and headers as the server sent them. */
     private String raw(String method, String path) throws IOException {
+        return rawRequest(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Length: 0\r\n\r\n");
+    }
+
+    private String rawRequest(String request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
-            String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                    + "Content-Length: 0\r\n\r\n";
             channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             while (channel.read(buffer) >= 0) {

@@ -117,4 +117,16 @@ class CheckCommandTest {
                 "  192.168.26.100/24 on eth0:1 (vip_nmask not given: the prefix of 192.168.26.2/24 on eth0, which covers it)",
                 "  10.11.12.254/24 on eth1:1 (from nat_nmask)");
     }
+
+    @Test
+    void aFileWithManyErrorsPrintsFiftyAndCountsTheRest() throws IOException {
+        Path file = dir.resolve("many.cf");
+        Files.writeString(file, "virtual v {\n active = 1\n address = 10.0.0.1\n}\n" + "no_such_key = 1\n".repeat(120));
+
+        int exit = check(file);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().lines().filter(l -> l.contains("unknown key"))).hasSize(50);
+        assertThat(err.toString()).contains("... and 70 more").contains("120 errors, not valid");
+    }
 }

@@ -23,13 +23,10 @@ import io.fulcrum.model.SorryServer;
 import io.fulcrum.model.StatusRange;
 import io.fulcrum.model.Timeouts;
 import io.fulcrum.model.VirtualServer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Builders;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -43,206 +40,292 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /** parse(write(c)) equals c for generated valid configs. */
 class RoundTripProperties {
 
-    @Property(tries = 300)
-    void writtenConfigsParseBackEqual(@ForAll("configs") Config config) {
-        String written = LvsConfig.write(config);
-        ConfigResult result = LvsConfig.parse("written.cf", written);
-        assertThat(result.errors()).as("errors in\n%s", written).isEmpty();
-        assertThat(result.config()).as("written as\n%s", written).contains(config);
+    @Test
+    void writtenConfigsParseBackEqual() {
+        qt().withExamples(300).forAll(configs()).checkAssert(config -> {
+            String written = LvsConfig.write(config);
+            ConfigResult result = LvsConfig.parse("written.cf", written);
+            assertThat(result.errors()).as("errors in\n%s", written).isEmpty();
+            assertThat(result.config()).as("written as\n%s", written).contains(config);
+        });
     }
 
-    @Property(tries = 100)
-    void escapingIsReversible(@ForAll("payloads") String payload) {
-        assertThat(Escapes.translate(Escapes.escape(payload))).isEqualTo(payload);
+    @Test
+    void escapingIsReversible() {
+        qt().withExamples(100).forAll(payloads())
+                .checkAssert(payload -> assertThat(Escapes.translate(Escapes.escape(payload))).isEqualTo(payload));
     }
 
-    @Provide
-    Arbitrary<String> payloads() {
-        return Arbitraries.strings().withChars("ab \\\"'\r\n\t#.dxn").ofMinLength(0).ofMaxLength(20);
+    private static final Gen<Boolean> BOOLS = booleans().all();
+
+    static Gen<String> payloads() {
+        return strings("ab \\\"'\r\n\t#.dxn", 0, 20);
     }
 
-    @Provide
-    Arbitrary<Config> configs() {
-        Arbitrary<List<VirtualServer>> virtuals = Arbitraries.integers().between(1, 4)
-                .flatMap(n -> Combinators.combine(IntStream.range(0, n).mapToObj(this::virtual).toList())
-                        .as(list -> list));
-        Arbitrary<List<FailoverService>> failovers = Arbitraries.integers().between(0, 2)
-                .flatMap(n -> Combinators.combine(IntStream.range(0, n).mapToObj(this::failover).toList())
-                        .as(list -> list));
-        Arbitrary<Optional<NatRouter>> natRouter = Combinators.combine(
-                        Arbitraries.integers().between(-1, 32), Arbitraries.of(true, false))
-                .as((prefix, present) -> present ? Optional.of(new NatRouter(v4(172, 16, 0, 1), "eth1:1",
+    static Gen<Config> configs() {
+        Gen<List<VirtualServer>> virtuals = integers().between(1, 4).flatMap(n -> in -> {
+            List<VirtualServer> list = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                list.add(virtual(i).generate(in));
+            }
+            return list;
+        });
+        Gen<List<FailoverService>> failovers = integers().between(0, 2).flatMap(n -> in -> {
+            List<FailoverService> list = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                list.add(failover(i).generate(in));
+            }
+            return list;
+        });
+        Gen<Optional<NatRouter>> natRouter = integers().between(-1, 32).zip(BOOLS,
+                (prefix, present) -> present ? Optional.of(new NatRouter(v4(172, 16, 0, 1), "eth1:1",
                         prefix < 0 ? OptionalInt.empty() : OptionalInt.of(prefix))) : Optional.empty());
-        return Combinators.combine(Arbitraries.longs().between(0, Long.MAX_VALUE), routerPair(),
-                        Arbitraries.of(Forwarding.class), natRouter, timeouts(), legacy(), daemon(),
-                        Combinators.combine(virtuals, failovers).as(List::<Object>of))
-                .as((serial, pair, network, nat, timeouts, legacy, daemon, blocks) -> {
-                    @SuppressWarnings("unchecked")
-                    List<VirtualServer> vs = (List<VirtualServer>) blocks.get(0);
-                    @SuppressWarnings("unchecked")
-                    List<FailoverService> fs = (List<FailoverService>) blocks.get(1);
-                    return new Config(serial, ServiceMode.LVS, pair, network, nat, timeouts, legacy, daemon, vs, fs);
-                });
+        Gen<Long> serials = longs().between(0, Long.MAX_VALUE).mix(Generate.pick(List.of(0L, Long.MAX_VALUE)), 5);
+        Gen<RouterPair> pairs = routerPair();
+        Gen<Forwarding> networks = Generate.enumValues(Forwarding.class);
+        Gen<Timeouts> timeouts = timeouts();
+        Gen<LegacyGlobals> legacy = legacy();
+        Gen<DaemonSettings> daemon = daemon();
+        return in -> new Config(serials.generate(in), ServiceMode.LVS, pairs.generate(in), networks.generate(in),
+                natRouter.generate(in), timeouts.generate(in), legacy.generate(in), daemon.generate(in),
+                virtuals.generate(in), failovers.generate(in));
     }
 
-    private Arbitrary<RouterPair> routerPair() {
-        return Builders.withBuilder(PairDraft::new)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.primary = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.privates = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.backup = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.backupActive = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.heartbeat = v)
-                .use(ports()).inSetter((d, v) -> d.heartbeatPort = v)
-                .use(Arbitraries.longs().between(1, 10_000)).inSetter((d, v) -> d.keepaliveMillis = v)
-                .use(Arbitraries.longs().between(1, 10_000)).inSetter((d, v) -> d.extraDeadMillis = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.monitorLinks = v)
-                .use(commands().optional()).inSetter((d, v) -> d.activeCmd = v)
-                .use(commands().optional()).inSetter((d, v) -> d.inactiveCmd = v)
-                .use(Arbitraries.integers().between(0, 2)).inSetter((d, v) -> d.keyKind = v)
-                .use(words()).inSetter((d, v) -> d.key = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.failback = v)
-                .use(durations(0)).inSetter((d, v) -> d.failbackDelay = v)
-                .build(PairDraft::build);
+    private static Gen<RouterPair> routerPair() {
+        Gen<Integer> ports = ports();
+        Gen<Long> millis = longs().between(1, 10_000);
+        Gen<Optional<String>> commands = optional(commands(), 95);
+        Gen<Integer> keyKinds = integers().between(0, 2);
+        Gen<String> words = words();
+        Gen<Duration> delays = durations(0);
+        return in -> {
+            PairDraft d = new PairDraft();
+            d.primary = BOOLS.generate(in);
+            d.privates = BOOLS.generate(in);
+            d.backup = BOOLS.generate(in);
+            d.backupActive = BOOLS.generate(in);
+            d.heartbeat = BOOLS.generate(in);
+            d.heartbeatPort = ports.generate(in);
+            d.keepaliveMillis = millis.generate(in);
+            d.extraDeadMillis = millis.generate(in);
+            d.monitorLinks = BOOLS.generate(in);
+            d.activeCmd = commands.generate(in);
+            d.inactiveCmd = commands.generate(in);
+            d.keyKind = keyKinds.generate(in);
+            d.key = words.generate(in);
+            d.failback = BOOLS.generate(in);
+            d.failbackDelay = delays.generate(in);
+            return d.build();
+        };
     }
 
-    private Arbitrary<Timeouts> timeouts() {
-        Arbitrary<Duration> whole = Arbitraries.longs().between(0, 100_000).map(Duration::ofSeconds);
-        return Combinators.combine(whole, whole, whole).as(Timeouts::new);
+    private static Gen<Timeouts> timeouts() {
+        Gen<Duration> whole = longs().between(0, 100_000).map(seconds -> Duration.ofSeconds(seconds));
+        return whole.zip(whole, whole, Timeouts::new);
     }
 
-    private Arbitrary<LegacyGlobals> legacy() {
-        return Builders.withBuilder(LegacyDraft::new)
-                .use(Arbitraries.of("rsh", "ssh", "ssh -x")).inSetter((d, v) -> d.rsh = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.sync = v)
-                .use(words()).inSetter((d, v) -> d.debug = v)
-                .use(Arbitraries.of("/sbin/ipvsadm", "/usr/sbin/ipvsadm")).inSetter((d, v) -> d.ipvsadm = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.syncdaemon = v)
-                .use(Arbitraries.of("eth0", "eth2", "bond0")).inSetter((d, v) -> d.iface = v)
-                .use(Arbitraries.integers().between(0, 255)).inSetter((d, v) -> d.syncdId = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.hardShutdown = v)
-                .use(words().optional()).inSetter((d, v) -> d.primaryShared = v)
-                .use(words().optional()).inSetter((d, v) -> d.backupShared = v)
-                .use(Arbitraries.of("nothing", "preempt").optional()).inSetter((d, v) -> d.reservation = v)
-                .build(d -> new LegacyGlobals(d.rsh, d.sync, d.debug, d.ipvsadm, d.syncdaemon, d.iface, d.syncdId,
-                        d.hardShutdown, d.primaryShared, d.backupShared, d.reservation));
+    private static Gen<LegacyGlobals> legacy() {
+        Gen<String> rsh = Generate.pick(List.of("rsh", "ssh", "ssh -x"));
+        Gen<String> words = words();
+        Gen<String> ipvsadm = Generate.pick(List.of("/sbin/ipvsadm", "/usr/sbin/ipvsadm"));
+        Gen<String> iface = Generate.pick(List.of("eth0", "eth2", "bond0"));
+        Gen<Integer> syncdId = integers().between(0, 255);
+        Gen<Optional<String>> shared = optional(words(), 95);
+        Gen<Optional<String>> reservation = optional(Generate.pick(List.of("nothing", "preempt")), 95);
+        return in -> new LegacyGlobals(rsh.generate(in), BOOLS.generate(in), words.generate(in), ipvsadm.generate(in),
+                BOOLS.generate(in), iface.generate(in), syncdId.generate(in), BOOLS.generate(in),
+                shared.generate(in), shared.generate(in), reservation.generate(in));
     }
 
-    private Arbitrary<DaemonSettings> daemon() {
-        Arbitrary<Path> dirs = Arbitraries.of("/run/fulcrum", "/run/fulcrum-b", "/tmp/a dir").map(Path::of);
-        Arbitrary<Optional<Path>> files = Arbitraries.of("/run/x.sock", "/var/run/other").map(Path::of).optional();
+    private static Gen<DaemonSettings> daemon() {
+        Gen<Path> dirs = Generate.pick(List.of("/run/fulcrum", "/run/fulcrum-b", "/tmp/a dir")).map(name -> Path.of(name));
+        Gen<Optional<Path>> files = optional(Generate.pick(List.of("/run/x.sock", "/var/run/other")).map(name -> Path.of(name)), 95);
         // engine = nft is refused until the engine exists
-        return Combinators.combine(Arbitraries.just(EngineKind.PROXY), dirs, files, files)
-                .as((engine, dir, socket, pid) -> new DaemonSettings(engine, dir,
+        return Generate.constant(EngineKind.PROXY).zip(dirs, files, files,
+                (engine, dir, socket, pid) -> new DaemonSettings(engine, dir,
                         socket.orElse(DaemonSettings.defaultControlSocket(dir)),
                         pid.orElse(DaemonSettings.defaultPidFile(dir))));
     }
 
-    private Arbitrary<VirtualServer> virtual(int index) {
-        return Builders.withBuilder(() -> new VirtualDraft(index))
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.active = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.ipv6 = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.device = v)
-                .use(Arbitraries.integers().between(-1, 128)).inSetter((d, v) -> d.vipPrefix = v)
-                .use(ports()).inSetter((d, v) -> d.port = v)
-                .use(Arbitraries.of(Protocol.class)).inSetter((d, v) -> d.protocol = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.fwmark = v)
-                .use(ports().list().ofMaxSize(3)).inSetter((d, v) -> d.fwmarkPorts = v)
-                .use(Arbitraries.of(SchedulerKind.class)).inSetter((d, v) -> d.scheduler = v)
-                .use(Arbitraries.subsetOf(SchedulerFlag.values())).inSetter((d, v) -> d.flags = v)
-                .use(Arbitraries.integers().between(0, 3600)).inSetter((d, v) -> d.persistent = v)
-                .use(Arbitraries.integers().between(-1, 127)).inSetter((d, v) -> d.pmask = v)
-                .use(ports().optional()).inSetter((d, v) -> d.sorryPort = v)
-                .use(health()).inSetter((d, v) -> d.health = v)
-                .use(proxy()).inSetter((d, v) -> d.proxy = v)
-                .use(legacyVirtual()).inSetter((d, v) -> d.legacy = v)
-                .use(realServer().list().ofMaxSize(4)).inSetter((d, v) -> d.servers = v)
-                .build(VirtualDraft::build);
+    private static Gen<VirtualServer> virtual(int index) {
+        Gen<Integer> vipPrefix = integers().between(-1, 128);
+        Gen<Integer> ports = ports();
+        Gen<Protocol> protocols = Generate.enumValues(Protocol.class);
+        Gen<List<Integer>> fwmarkPorts = lists().of(ports()).ofSizeBetween(0, 3);
+        Gen<SchedulerKind> schedulers = Generate.enumValues(SchedulerKind.class);
+        Gen<Set<SchedulerFlag>> flags = subsets(SchedulerFlag.class);
+        Gen<Integer> persistent = integers().between(0, 3600);
+        Gen<Integer> pmask = integers().between(-1, 127);
+        Gen<Optional<Integer>> sorryPort = optional(ports(), 95);
+        Gen<HealthCheck> health = health();
+        Gen<ProxySettings> proxy = proxy();
+        Gen<LegacyVirtualKeys> legacy = legacyVirtual();
+        Gen<List<RealServer>> servers = lists().of(realServer()).ofSizeBetween(0, 4);
+        return in -> {
+            VirtualDraft d = new VirtualDraft(index);
+            d.active = BOOLS.generate(in);
+            d.ipv6 = BOOLS.generate(in);
+            d.device = BOOLS.generate(in);
+            d.vipPrefix = vipPrefix.generate(in);
+            d.port = ports.generate(in);
+            d.protocol = protocols.generate(in);
+            d.fwmark = BOOLS.generate(in);
+            d.fwmarkPorts = fwmarkPorts.generate(in);
+            d.scheduler = schedulers.generate(in);
+            d.flags = flags.generate(in);
+            d.persistent = persistent.generate(in);
+            d.pmask = pmask.generate(in);
+            d.sorryPort = sorryPort.generate(in);
+            d.health = health.generate(in);
+            d.proxy = proxy.generate(in);
+            d.legacy = legacy.generate(in);
+            d.servers = servers.generate(in);
+            return d.build();
+        };
     }
 
-    private Arbitrary<HealthCheck> health() {
-        return Builders.withBuilder(HealthDraft::new)
-                .use(Arbitraries.of(CheckType.class)).inSetter((d, v) -> d.type = v)
-                .use(payload().optional()).inSetter((d, v) -> d.send = v)
-                .use(payload().optional()).inSetter((d, v) -> d.expect = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.useRegex = v)
-                .use(commands().optional()).inSetter((d, v) -> d.sendProgram = v)
-                .use(Arbitraries.integers().between(1, 120)).inSetter((d, v) -> d.timeout = v)
-                .use(Arbitraries.integers().between(0, 600)).inSetter((d, v) -> d.reentry = v)
-                .use(Arbitraries.of(true, false)).inSetter((d, v) -> d.quiesce = v)
-                .use(Arbitraries.of(LoadMonitor.class)).inSetter((d, v) -> d.loadMonitor = v)
-                .use(Arbitraries.strings().alpha().numeric().withChars("/-._").ofMaxLength(12).map(s -> "/" + s))
-                .inSetter((d, v) -> d.path = v)
-                .use(statusRange().list().ofMinSize(1).ofMaxSize(3)).inSetter((d, v) -> d.statuses = v)
-                .use(words().optional()).inSetter((d, v) -> d.host = v)
-                .use(ports().optional()).inSetter((d, v) -> d.port = v)
-                .use(durations(1).optional()).inSetter((d, v) -> d.interval = v)
-                .use(Arbitraries.integers().between(1, 20).optional()).inSetter((d, v) -> d.rise = v)
-                .use(Arbitraries.integers().between(1, 5)).inSetter((d, v) -> d.fall = v)
-                .build(HealthDraft::build);
+    private static Gen<HealthCheck> health() {
+        Gen<CheckType> types = Generate.enumValues(CheckType.class);
+        Gen<Optional<String>> payloads = optional(payload(), 95);
+        Gen<Optional<String>> commands = optional(commands(), 95);
+        Gen<Integer> timeouts = integers().between(1, 120);
+        Gen<Integer> reentries = integers().between(0, 600);
+        Gen<LoadMonitor> loadMonitors = Generate.enumValues(LoadMonitor.class);
+        Gen<String> paths = strings("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._", 0, 12)
+                .map(s -> "/" + s);
+        Gen<List<StatusRange>> statuses = lists().of(statusRange()).ofSizeBetween(1, 3);
+        Gen<Optional<String>> hosts = optional(words(), 95);
+        Gen<Optional<Integer>> ports = optional(ports(), 95);
+        Gen<Optional<Duration>> intervals = optional(durations(1), 95);
+        Gen<Optional<Integer>> rises = optional(integers().between(1, 20), 95);
+        Gen<Integer> falls = integers().between(1, 5);
+        return in -> {
+            HealthDraft d = new HealthDraft();
+            d.type = types.generate(in);
+            d.send = payloads.generate(in);
+            d.expect = payloads.generate(in);
+            d.useRegex = BOOLS.generate(in);
+            d.sendProgram = commands.generate(in);
+            d.timeout = timeouts.generate(in);
+            d.reentry = reentries.generate(in);
+            d.quiesce = BOOLS.generate(in);
+            d.loadMonitor = loadMonitors.generate(in);
+            d.path = paths.generate(in);
+            d.statuses = statuses.generate(in);
+            d.host = hosts.generate(in);
+            d.port = ports.generate(in);
+            d.interval = intervals.generate(in);
+            d.rise = rises.generate(in);
+            d.fall = falls.generate(in);
+            return d.build();
+        };
     }
 
-    private Arbitrary<ProxySettings> proxy() {
-        return Combinators.combine(durations(1), Arbitraries.integers().between(0, 5), durations(0))
-                .as(ProxySettings::new);
+    private static Gen<ProxySettings> proxy() {
+        return durations(1).zip(integers().between(0, 5), durations(0), ProxySettings::new);
     }
 
-    private Arbitrary<LegacyVirtualKeys> legacyVirtual() {
-        Arbitrary<Optional<String>> command = commands().optional(0.2);
-        return Combinators.combine(command, command, command, command, command).as(LegacyVirtualKeys::new);
+    private static Gen<LegacyVirtualKeys> legacyVirtual() {
+        Gen<Optional<String>> command = optional(commands(), 20);
+        return command.zip(command, command, command, command, LegacyVirtualKeys::new);
     }
 
-    private Arbitrary<RealServer> realServer() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 65535), ports(),
-                        Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535))
-                .as((active, weight, port, u, l) -> new RealServer("placeholder", v4(192, 168, 0, 1), active,
-                        weight, port, u, u == 0 ? 0 : Math.min(l, u)));
+    private static Gen<RealServer> realServer() {
+        Gen<Integer> u16 = integers().between(0, 65535);
+        return in -> {
+            boolean active = BOOLS.generate(in);
+            int weight = u16.generate(in);
+            int port = u16.generate(in);
+            int u = u16.generate(in);
+            int l = u16.generate(in);
+            return new RealServer("placeholder", v4(192, 168, 0, 1), active, weight, port, u, u == 0 ? 0 : Math.min(l, u));
+        };
     }
 
-    private Arbitrary<FailoverService> failover(int index) {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(-1, 32), ports(),
-                        payload().optional(), payload().optional(), Arbitraries.integers().between(1, 60),
-                        commands().optional(), commands().optional())
-                .as((device, prefix, port, send, expect, timeout, start, stop) -> new FailoverService("fos" + index,
-                        v4(10, 200, index, 1), device ? Optional.of("eth2:" + index) : Optional.empty(),
-                        prefix < 0 ? OptionalInt.empty() : OptionalInt.of(prefix), index % 2 == 0, port, send,
-                        expect, timeout, timeout * 3, start, stop));
+    private static Gen<FailoverService> failover(int index) {
+        Gen<Integer> prefixes = integers().between(-1, 32);
+        Gen<Integer> ports = ports();
+        Gen<Optional<String>> payloads = optional(payload(), 95);
+        Gen<Integer> timeouts = integers().between(1, 60);
+        Gen<Optional<String>> commands = optional(commands(), 95);
+        return in -> {
+            boolean device = BOOLS.generate(in);
+            int prefix = prefixes.generate(in);
+            int port = ports.generate(in);
+            Optional<String> send = payloads.generate(in);
+            Optional<String> expect = payloads.generate(in);
+            int timeout = timeouts.generate(in);
+            return new FailoverService("fos" + index, v4(10, 200, index, 1),
+                    device ? Optional.of("eth2:" + index) : Optional.empty(),
+                    prefix < 0 ? OptionalInt.empty() : OptionalInt.of(prefix), index % 2 == 0, port, send,
+                    expect, timeout, timeout * 3, commands.generate(in), commands.generate(in));
+        };
     }
 
-    private static Arbitrary<StatusRange> statusRange() {
-        return Combinators.combine(Arbitraries.integers().between(100, 599), Arbitraries.integers().between(0, 50))
-                .as((from, width) -> new StatusRange(from, Math.min(599, from + width)));
+    private static Gen<StatusRange> statusRange() {
+        return integers().between(100, 599).zip(integers().between(0, 50),
+                (from, width) -> new StatusRange(from, Math.min(599, from + width)));
     }
 
-    private static Arbitrary<Integer> ports() {
-        return Arbitraries.integers().between(0, 65535);
+    private static Gen<Integer> ports() {
+        return integers().between(0, 65535).mix(Generate.pick(List.of(0, 1, 65535)), 5);
     }
 
     /** Whole seconds or milliseconds, at least {@code minMillis}. */
-    private static Arbitrary<Duration> durations(long minMillis) {
-        return Arbitraries.oneOf(Arbitraries.longs().between(Math.max(1, minMillis), 600_000).map(Duration::ofMillis),
-                Arbitraries.longs().between(minMillis > 0 ? 1 : 0, 3600).map(Duration::ofSeconds));
+    private static Gen<Duration> durations(long minMillis) {
+        return Generate.oneOf(longs().between(Math.max(1, minMillis), 600_000).map(millis -> Duration.ofMillis(millis)),
+                longs().between(minMillis > 0 ? 1 : 0, 3600).map(seconds -> Duration.ofSeconds(seconds)));
     }
 
     /** send/expect bytes: everything the escapes and quotes must carry. */
-    private static Arbitrary<String> payload() {
-        return Arbitraries.strings().withChars("aZ09 \\\"'\r\n\t#=.{}/").ofMinLength(1).ofMaxLength(16);
+    private static Gen<String> payload() {
+        return strings("aZ09 \\\"'\r\n\t#=.{}/", 1, 16);
     }
 
     /** Command lines: blanks, a comment sign, one kind of quote and an equals sign inside. */
-    private static Arbitrary<String> commands() {
-        return Arbitraries.strings().withChars("abc/%hp-# \"=").ofMinLength(1).ofMaxLength(20)
-                .map(String::strip).filter(s -> !s.isEmpty());
+    private static Gen<String> commands() {
+        return strings("abc/%hp-# \"=", 1, 20).map(String::strip).assuming(s -> !s.isEmpty());
     }
 
-    private static Arbitrary<String> words() {
-        return Arbitraries.strings().withChars("aZ09.-_ #=\"").ofMinLength(1).ofMaxLength(12);
+    private static Gen<String> words() {
+        return strings("aZ09.-_ #=\"", 1, 12);
+    }
+
+    /** Strings of {@code min} to {@code max} characters from {@code alphabet}. */
+    static Gen<String> strings(String alphabet, int min, int max) {
+        List<Character> chars = alphabet.chars().mapToObj(c -> (char) c).toList();
+        return lists().of(Generate.pick(chars)).ofSizeBetween(min, max)
+                .map(list -> list.stream().map(String::valueOf).collect(Collectors.joining()));
+    }
+
+    /** Present {@code percentPresent} percent of the time. */
+    private static <T> Gen<Optional<T>> optional(Gen<T> gen, int percentPresent) {
+        return gen.toOptionals(100 - percentPresent);
+    }
+
+    /** Each value in or out with even odds. */
+    private static <E extends Enum<E>> Gen<Set<E>> subsets(Class<E> type) {
+        return in -> {
+            Set<E> set = EnumSet.noneOf(type);
+            for (E e : type.getEnumConstants()) {
+                if (BOOLS.generate(in)) {
+                    set.add(e);
+                }
+            }
+            return set;
+        };
     }
 
     static InetAddress v4(int a, int b, int c, int d) {
@@ -295,7 +378,8 @@ class RoundTripProperties {
                     backupActive && backup && primary, heartbeat, heartbeatPort,
                     Duration.ofMillis(keepaliveMillis), Duration.ofMillis(keepaliveMillis + extraDeadMillis),
                     monitorLinks, activeCmd, inactiveCmd,
-                    keyKind == 1 ? Optional.of(key) : Optional.empty(),
+                    // an inline key has at least 16 bytes (shorter ones are refused)
+                    keyKind == 1 ? Optional.of(key + "-".repeat(Math.max(0, 16 - key.length()))) : Optional.empty(),
                     keyKind == 2 ? Optional.of(Path.of("/etc/fulcrum/" + key.replace('/', '_'))) : Optional.empty(),
                     failback, failbackDelay);
         }

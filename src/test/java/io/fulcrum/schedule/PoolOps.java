@@ -1,10 +1,12 @@
 package io.fulcrum.schedule;
 
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Random histories of picks and pool edits, replayed against a scheduler and a kernel oracle. */
 sealed interface PoolOps {
@@ -31,20 +33,19 @@ sealed interface PoolOps {
     record Remove(int index) implements PoolOps {
     }
 
-    static Arbitrary<List<PoolOps>> histories() {
-        Arbitrary<Integer> index = Arbitraries.integers().between(0, 7);
-        Arbitrary<Integer> weight = Arbitraries.integers().between(0, MAX_WEIGHT);
-        return Arbitraries.<PoolOps>frequencyOf(
-                        Tuple.of(20, Arbitraries.<PoolOps>just(new Pick())),
-                        Tuple.of(4, index.<PoolOps>map(Toggle::new)),
-                        Tuple.of(1, Combinators.combine(index, weight).<PoolOps>as(Reweight::new)),
-                        Tuple.of(1, weight.<PoolOps>map(Add::new)),
-                        Tuple.of(1, index.<PoolOps>map(Remove::new)))
-                .list()
-                .ofMaxSize(400);
+    static Gen<List<PoolOps>> histories() {
+        Gen<Integer> index = integers().between(0, 7);
+        Gen<Integer> weight = integers().between(0, MAX_WEIGHT);
+        Gen<PoolOps> op = Generate.frequency(List.of(
+                Pair.of(20, Generate.<PoolOps>constant(new Pick())),
+                Pair.of(4, index.<PoolOps>map(Toggle::new)),
+                Pair.of(1, index.<Integer, PoolOps>zip(weight, Reweight::new)),
+                Pair.of(1, weight.<PoolOps>map(Add::new)),
+                Pair.of(1, index.<PoolOps>map(Remove::new))));
+        return lists().of(op).ofSizeBetween(0, 400);
     }
 
-    static Arbitrary<List<Integer>> weights() {
-        return Arbitraries.integers().between(0, MAX_WEIGHT).list().ofMinSize(1).ofMaxSize(6);
+    static Gen<List<Integer>> weights() {
+        return lists().of(integers().between(0, MAX_WEIGHT)).ofSizeBetween(1, 6);
     }
 }

@@ -1,6 +1,7 @@
 package io.fulcrum.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
 
 import io.fulcrum.schedule.PoolOps.Add;
 import io.fulcrum.schedule.PoolOps.Pick;
@@ -9,10 +10,7 @@ import io.fulcrum.schedule.PoolOps.Reweight;
 import io.fulcrum.schedule.PoolOps.Toggle;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /** The array cursor against a transcription of the kernel's list cursor. */
 class RoundRobinProperties {
@@ -59,53 +57,44 @@ class RoundRobinProperties {
         }
     }
 
-    @Property(tries = 1000)
-    void picksExactlyWhatTheKernelPicks(
-            @ForAll("weights") List<Integer> weights, @ForAll("histories") List<PoolOps> history) {
-        List<TestDestination> pool = new ArrayList<>();
-        for (int w : weights) {
-            pool.add(new TestDestination(TestDestination.name(pool.size()), w));
-        }
-        int added = pool.size();
-        KernelRr kernel = new KernelRr(pool);
-        RoundRobin rr = new RoundRobin();
-        rr.prepare(pool);
-
-        int step = 0;
-        for (PoolOps op : history) {
-            step++;
-            if (op instanceof Pick) {
-                assertThat(PoolRows.name(rr.pick(Flows.ANY)))
-                        .as("pick at step %d", step)
-                        .isEqualTo(PoolRows.name(kernel.schedule()));
-                continue;
+    @Test
+    void picksExactlyWhatTheKernelPicks() {
+        qt().withExamples(1000).forAll(PoolOps.weights(), PoolOps.histories()).checkAssert((weights, history) -> {
+            List<TestDestination> pool = new ArrayList<>();
+            for (int w : weights) {
+                pool.add(new TestDestination(TestDestination.name(pool.size()), w));
             }
-            if (op instanceof Add a) {
-                pool.add(new TestDestination(TestDestination.name(added++), a.weight()));
-            } else if (pool.isEmpty()) {
-                continue;
-            } else if (op instanceof Toggle t) {
-                TestDestination d = pool.get(t.index() % pool.size());
-                d.overloaded(!d.overloaded());
-            } else if (op instanceof Reweight r) {
-                // the kernel's rr has no upd_dest hook: the weight is read live
-                pool.get(r.index() % pool.size()).weight(r.weight());
-            } else if (op instanceof Remove r) {
-                int index = r.index() % pool.size();
-                kernel.delDest(index);
-                pool.remove(index);
-            }
+            int added = pool.size();
+            KernelRr kernel = new KernelRr(pool);
+            RoundRobin rr = new RoundRobin();
             rr.prepare(pool);
-        }
-    }
 
-    @Provide
-    Arbitrary<List<Integer>> weights() {
-        return PoolOps.weights();
-    }
-
-    @Provide
-    Arbitrary<List<PoolOps>> histories() {
-        return PoolOps.histories();
+            int step = 0;
+            for (PoolOps op : history) {
+                step++;
+                if (op instanceof Pick) {
+                    assertThat(PoolRows.name(rr.pick(Flows.ANY)))
+                            .as("pick at step %d", step)
+                            .isEqualTo(PoolRows.name(kernel.schedule()));
+                    continue;
+                }
+                if (op instanceof Add a) {
+                    pool.add(new TestDestination(TestDestination.name(added++), a.weight()));
+                } else if (pool.isEmpty()) {
+                    continue;
+                } else if (op instanceof Toggle t) {
+                    TestDestination d = pool.get(t.index() % pool.size());
+                    d.overloaded(!d.overloaded());
+                } else if (op instanceof Reweight r) {
+                    // the kernel's rr has no upd_dest hook: the weight is read live
+                    pool.get(r.index() % pool.size()).weight(r.weight());
+                } else if (op instanceof Remove r) {
+                    int index = r.index() % pool.size();
+                    kernel.delDest(index);
+                    pool.remove(index);
+                }
+                rr.prepare(pool);
+            }
+        });
     }
 }

@@ -1,6 +1,10 @@
 package io.fulcrum.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.fulcrum.model.SchedulerKind;
 import java.util.ArrayList;
@@ -9,15 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class SchedulerProperties {
 
@@ -37,83 +36,79 @@ class SchedulerProperties {
 
     private final AtomicLong clock = new AtomicLong();
 
-    @Property
-    void weightZeroIsNeverPicked(
-            @ForAll("kinds") SchedulerKind kind,
-            @ForAll("pools") List<Spec> specs,
-            @ForAll @Size(max = 60) List<@IntRange(max = STEPS - 1) Integer> steps) {
-        List<TestDestination> pool = build(specs);
-        Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
-        scheduler.prepare(pool);
+    @Test
+    void weightZeroIsNeverPicked() {
+        qt().forAll(kinds(), pools(), steps(60)).checkAssert((kind, specs, steps) -> {
+            List<TestDestination> pool = build(specs);
+            Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
+            scheduler.prepare(pool);
 
-        for (int step : steps) {
-            Destination picked = pickAfter(step, scheduler, pool);
-            if (picked != null) {
-                assertThat(picked.weight()).as("%s picked %s", kind, picked).isPositive();
+            for (int step : steps) {
+                Destination picked = pickAfter(step, scheduler, pool);
+                if (picked != null) {
+                    assertThat(picked.weight()).as("%s picked %s", kind, picked).isPositive();
+                }
             }
-        }
+        });
     }
 
-    @Property
-    void anOverloadedDestIsNeverPicked(
-            @ForAll("kinds") SchedulerKind kind,
-            @ForAll("pools") List<Spec> specs,
-            @ForAll @Size(max = 60) List<@IntRange(max = STEPS - 1) Integer> steps) {
-        List<TestDestination> pool = build(specs);
-        Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
-        scheduler.prepare(pool);
-        // lblc's cached entry is exempt (its dest may be OVERLOAD): give lblc a new address each
-        // time, so that every pick is a fresh choice
-        int vip = kind == SchedulerKind.LBLC ? 0x0B000000 : -1;
+    @Test
+    void anOverloadedDestIsNeverPicked() {
+        qt().forAll(kinds(), pools(), steps(60)).checkAssert((kind, specs, steps) -> {
+            List<TestDestination> pool = build(specs);
+            Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
+            scheduler.prepare(pool);
+            // lblc's cached entry is exempt (its dest may be OVERLOAD): give lblc a new address each
+            // time, so that every pick is a fresh choice
+            int vip = kind == SchedulerKind.LBLC ? 0x0B000000 : -1;
 
-        for (int step : steps) {
-            Destination picked = vip < 0 ? pickAfter(step, scheduler, pool) : pickAfter(step, scheduler, pool, vip++);
-            if (picked != null) {
-                assertThat(picked.overloaded()).as("%s picked %s", kind, picked).isFalse();
+            for (int step : steps) {
+                Destination picked = vip < 0 ? pickAfter(step, scheduler, pool) : pickAfter(step, scheduler, pool, vip++);
+                if (picked != null) {
+                    assertThat(picked.overloaded()).as("%s picked %s", kind, picked).isFalse();
+                }
             }
-        }
+        });
     }
 
-    @Property
-    void nothingIsPickedWhenEveryWeightIsZero(
-            @ForAll("kinds") SchedulerKind kind,
-            @ForAll("pools") List<Spec> specs,
-            @ForAll @Size(max = 20) List<@IntRange(max = STEPS - 1) Integer> steps) {
-        List<TestDestination> pool = build(specs);
-        pool.forEach(d -> d.weight(0));
-        Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
-        scheduler.prepare(pool);
+    @Test
+    void nothingIsPickedWhenEveryWeightIsZero() {
+        qt().forAll(kinds(), pools(), steps(20)).checkAssert((kind, specs, steps) -> {
+            List<TestDestination> pool = build(specs);
+            pool.forEach(d -> d.weight(0));
+            Scheduler scheduler = Schedulers.create(kind, Set.of(), clock::get);
+            scheduler.prepare(pool);
 
-        for (int step : steps) {
-            assertThat(pickAfter(step, scheduler, pool)).as("%s", kind).isNull();
-        }
+            for (int step : steps) {
+                assertThat(pickAfter(step, scheduler, pool)).as("%s", kind).isNull();
+            }
+        });
     }
 
-    @Property
-    void wrrGivesEachDestItsWeightShareInEveryFullCycle(
-            @ForAll("weights") List<Integer> weights,
-            @ForAll @IntRange(min = 1, max = 3) int cycles,
-            @ForAll boolean kernelLoop) {
-        int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
-        List<TestDestination> pool = TestDestination.pool(w);
-        WeightedRoundRobin wrr = new WeightedRoundRobin(kernelLoop ? 0 : WeightedRoundRobin.MAX_WALK);
-        wrr.prepare(pool);
-        int gcd = 0;
-        long sum = 0;
-        for (int x : w) {
-            gcd = gcd(gcd, x);
-            sum += x;
-        }
-        int picks = (int) (cycles * sum / gcd);
+    @Test
+    void wrrGivesEachDestItsWeightShareInEveryFullCycle() {
+        qt().forAll(weights(), integers().between(1, 3), booleans().all()).checkAssert((weights, cycles, kernelLoop) -> {
+            int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
+            List<TestDestination> pool = TestDestination.pool(w);
+            WeightedRoundRobin wrr = new WeightedRoundRobin(kernelLoop ? 0 : WeightedRoundRobin.MAX_WALK);
+            wrr.prepare(pool);
+            int gcd = 0;
+            long sum = 0;
+            for (int x : w) {
+                gcd = gcd(gcd, x);
+                sum += x;
+            }
+            int picks = (int) (cycles * sum / gcd);
 
-        long[] counts = new long[w.length];
-        for (int i = 0; i < picks; i++) {
-            counts[pool.indexOf((TestDestination) wrr.pick(Flows.ANY))]++;
-        }
+            long[] counts = new long[w.length];
+            for (int i = 0; i < picks; i++) {
+                counts[pool.indexOf((TestDestination) wrr.pick(Flows.ANY))]++;
+            }
 
-        for (int i = 0; i < w.length; i++) {
-            assertThat(counts[i] * sum).as("dest %d of %s", i, weights).isEqualTo((long) picks * w[i]);
-        }
+            for (int i = 0; i < w.length; i++) {
+                assertThat(counts[i] * sum).as("dest %d of %s", i, weights).isEqualTo((long) picks * w[i]);
+            }
+        });
     }
 
     /**
@@ -121,33 +116,34 @@ class SchedulerProperties {
      * than one connection ahead of its share against any other dest, {@code (a_i - 1) / w_i <=
      * a_j / w_j}, and after every multiple of the total weight the loads are exactly proportional.
      */
-    @Property
-    void wlcKeepsLoadsWithinOneConnectionOfProportional(
-            @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 20) Integer> weights,
-            @ForAll @IntRange(min = 1, max = 3) int rounds) {
-        int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
-        List<TestDestination> pool = TestDestination.pool(w);
-        WeightedLeastConnection wlc = new WeightedLeastConnection();
-        wlc.prepare(pool);
-        int total = weights.stream().mapToInt(Integer::intValue).sum();
+    @Test
+    void wlcKeepsLoadsWithinOneConnectionOfProportional() {
+        qt().forAll(lists().of(integers().between(1, 20)).ofSizeBetween(1, 8), integers().between(1, 3))
+                .checkAssert((weights, rounds) -> {
+            int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
+            List<TestDestination> pool = TestDestination.pool(w);
+            WeightedLeastConnection wlc = new WeightedLeastConnection();
+            wlc.prepare(pool);
+            int total = weights.stream().mapToInt(Integer::intValue).sum();
 
-        for (int n = 1; n <= rounds * total; n++) {
-            TestDestination picked = (TestDestination) wlc.pick(Flows.ANY);
-            picked.connections(picked.activeConnections() + 1, 0);
+            for (int n = 1; n <= rounds * total; n++) {
+                TestDestination picked = (TestDestination) wlc.pick(Flows.ANY);
+                picked.connections(picked.activeConnections() + 1, 0);
 
-            for (TestDestination i : pool) {
-                for (TestDestination j : pool) {
-                    assertThat((long) (i.activeConnections() - 1) * j.weight())
-                            .as("after %d picks: %s ahead of %s", n, i, j)
-                            .isLessThanOrEqualTo((long) j.activeConnections() * i.weight());
+                for (TestDestination i : pool) {
+                    for (TestDestination j : pool) {
+                        assertThat((long) (i.activeConnections() - 1) * j.weight())
+                                .as("after %d picks: %s ahead of %s", n, i, j)
+                                .isLessThanOrEqualTo((long) j.activeConnections() * i.weight());
+                    }
+                }
+                if (n % total == 0) {
+                    for (TestDestination d : pool) {
+                        assertThat(d.activeConnections()).isEqualTo(n / total * d.weight());
+                    }
                 }
             }
-            if (n % total == 0) {
-                for (TestDestination d : pool) {
-                    assertThat(d.activeConnections()).isEqualTo(n / total * d.weight());
-                }
-            }
-        }
+        });
     }
 
     private Destination pickAfter(int step, Scheduler scheduler, List<TestDestination> pool) {
@@ -182,29 +178,25 @@ class SchedulerProperties {
         return pool;
     }
 
-    @Provide
-    Arbitrary<SchedulerKind> kinds() {
-        return Arbitraries.of(KINDS);
+    private static Gen<SchedulerKind> kinds() {
+        return Generate.pick(List.copyOf(KINDS));
     }
 
-    @Provide
-    Arbitrary<List<Spec>> pools() {
-        Arbitrary<Integer> weight = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just(0)), Tuple.of(3, Arbitraries.integers().between(1, 5)));
-        return Combinators.combine(
-                        weight,
-                        Arbitraries.integers().between(0, 6),
-                        Arbitraries.integers().between(0, 20),
-                        Arbitraries.of(true, false, false, false))
-                .as(Spec::new)
-                .list()
-                .ofMinSize(1)
-                .ofMaxSize(8);
+    /** Up to {@code max} pick steps, each below {@link #STEPS}. */
+    private static Gen<List<Integer>> steps(int max) {
+        return lists().of(integers().between(0, STEPS - 1)).ofSizeBetween(0, max);
     }
 
-    @Provide
-    Arbitrary<List<Integer>> weights() {
-        return Arbitraries.integers().between(0, 12).list().ofMinSize(1).ofMaxSize(6)
-                .filter(ws -> ws.stream().anyMatch(x -> x > 0));
+    private static Gen<List<Spec>> pools() {
+        Gen<Integer> weight = Generate.frequency(List.of(
+                Pair.of(1, Generate.constant(0)), Pair.of(3, integers().between(1, 5))));
+        Gen<Boolean> overloaded = Generate.pick(List.of(true, false, false, false));
+        Gen<Spec> spec = weight.zip(integers().between(0, 6), integers().between(0, 20), overloaded, Spec::new);
+        return lists().of(spec).ofSizeBetween(1, 8);
+    }
+
+    private static Gen<List<Integer>> weights() {
+        return lists().of(integers().between(0, 12)).ofSizeBetween(1, 6)
+                .assuming(ws -> ws.stream().anyMatch(x -> x > 0));
     }
 }

@@ -1,6 +1,8 @@
 package io.fulcrum.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import io.fulcrum.schedule.PoolOps.Add;
 import io.fulcrum.schedule.PoolOps.Pick;
@@ -9,12 +11,8 @@ import io.fulcrum.schedule.PoolOps.Reweight;
 import io.fulcrum.schedule.PoolOps.Toggle;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 
 /**
  * Both ways to run wrr, the precomputed walk and the kernel loop on the packed mark, against a
@@ -103,62 +101,52 @@ class WeightedRoundRobinProperties {
      * One history replayed on the walk, on the loop, and on a scheduler whose threshold sends some
      * of the pools the history goes through to each, so that cw also crosses from one to the other.
      */
-    @Property(tries = 1000)
-    void picksExactlyWhatTheKernelLoopPicks(
-            @ForAll("weights") List<Integer> weights,
-            @ForAll @IntRange(min = 1, max = 3) int scale,
-            @ForAll @IntRange(min = 1, max = 40) int mixedMaxWalk,
-            @ForAll("histories") List<PoolOps> history) {
-        List<TestDestination> pool = new ArrayList<>();
-        for (int w : weights) {
-            pool.add(new TestDestination(TestDestination.name(pool.size()), w * scale));
-        }
-        int added = pool.size();
-        KernelWrr kernel = new KernelWrr(pool);
-        kernel.destChanged();
-        Map<String, WeightedRoundRobin> schedulers = Map.of(
-                "walk", new WeightedRoundRobin(),
-                "loop", new WeightedRoundRobin(0),
-                "mixed", new WeightedRoundRobin(mixedMaxWalk));
-        schedulers.values().forEach(wrr -> wrr.prepare(pool));
-
-        int step = 0;
-        for (PoolOps op : history) {
-            step++;
-            if (op instanceof Pick) {
-                String expected = PoolRows.name(kernel.schedule());
-                for (Map.Entry<String, WeightedRoundRobin> wrr : schedulers.entrySet()) {
-                    assertThat(PoolRows.name(wrr.getValue().pick(Flows.ANY)))
-                            .as("%s pick at step %d", wrr.getKey(), step)
-                            .isEqualTo(expected);
-                }
-                continue;
+    @Test
+    void picksExactlyWhatTheKernelLoopPicks() {
+        qt().withExamples(1000)
+                .forAll(PoolOps.weights(), integers().between(1, 3), integers().between(1, 40), PoolOps.histories())
+                .checkAssert((weights, scale, mixedMaxWalk, history) -> {
+            List<TestDestination> pool = new ArrayList<>();
+            for (int w : weights) {
+                pool.add(new TestDestination(TestDestination.name(pool.size()), w * scale));
             }
-            if (op instanceof Add a) {
-                pool.add(new TestDestination(TestDestination.name(added++), a.weight() * scale));
-            } else if (pool.isEmpty()) {
-                continue;
-            } else if (op instanceof Toggle t) {
-                TestDestination d = pool.get(t.index() % pool.size());
-                d.overloaded(!d.overloaded());
-                continue;
-            } else if (op instanceof Reweight r) {
-                pool.get(r.index() % pool.size()).weight(r.weight() * scale);
-            } else if (op instanceof Remove r) {
-                pool.remove(r.index() % pool.size());
-            }
+            int added = pool.size();
+            KernelWrr kernel = new KernelWrr(pool);
             kernel.destChanged();
+            Map<String, WeightedRoundRobin> schedulers = Map.of(
+                    "walk", new WeightedRoundRobin(),
+                    "loop", new WeightedRoundRobin(0),
+                    "mixed", new WeightedRoundRobin(mixedMaxWalk));
             schedulers.values().forEach(wrr -> wrr.prepare(pool));
-        }
-    }
 
-    @Provide
-    Arbitrary<List<Integer>> weights() {
-        return PoolOps.weights();
-    }
-
-    @Provide
-    Arbitrary<List<PoolOps>> histories() {
-        return PoolOps.histories();
+            int step = 0;
+            for (PoolOps op : history) {
+                step++;
+                if (op instanceof Pick) {
+                    String expected = PoolRows.name(kernel.schedule());
+                    for (Map.Entry<String, WeightedRoundRobin> wrr : schedulers.entrySet()) {
+                        assertThat(PoolRows.name(wrr.getValue().pick(Flows.ANY)))
+                                .as("%s pick at step %d", wrr.getKey(), step)
+                                .isEqualTo(expected);
+                    }
+                    continue;
+                }
+                if (op instanceof Add a) {
+                    pool.add(new TestDestination(TestDestination.name(added++), a.weight() * scale));
+                } else if (pool.isEmpty()) {
+                    continue;
+                } else if (op instanceof Toggle t) {
+                    TestDestination d = pool.get(t.index() % pool.size());
+                    d.overloaded(!d.overloaded());
+                    continue;
+                } else if (op instanceof Reweight r) {
+                    pool.get(r.index() % pool.size()).weight(r.weight() * scale);
+                } else if (op instanceof Remove r) {
+                    pool.remove(r.index() % pool.size());
+                }
+                kernel.destChanged();
+                schedulers.values().forEach(wrr -> wrr.prepare(pool));
+            }
+        });
     }
 }
