@@ -90,8 +90,9 @@ class RoundTripProperties {
             return list;
         });
         Gen<Optional<NatRouter>> natRouter = integers().between(-1, 32).zip(BOOLS,
+                // a zero netmask means "not given", as pulse read it
                 (prefix, present) -> present ? Optional.of(new NatRouter(v4(172, 16, 0, 1), "eth1:1",
-                        prefix < 0 ? OptionalInt.empty() : OptionalInt.of(prefix))) : Optional.empty());
+                        prefix <= 0 ? OptionalInt.empty() : OptionalInt.of(prefix))) : Optional.empty());
         Gen<Long> serials = longs().between(0, Long.MAX_VALUE).mix(Generate.pick(List.of(0L, Long.MAX_VALUE)), 5);
         Gen<RouterPair> pairs = routerPair();
         Gen<Forwarding> networks = Generate.enumValues(Forwarding.class);
@@ -269,7 +270,7 @@ class RoundTripProperties {
             int timeout = timeouts.generate(in);
             return new FailoverService("fos" + index, v4(10, 200, index, 1),
                     device ? Optional.of("eth2:" + index) : Optional.empty(),
-                    prefix < 0 ? OptionalInt.empty() : OptionalInt.of(prefix), index % 2 == 0, port, send,
+                    prefix <= 0 ? OptionalInt.empty() : OptionalInt.of(prefix), index % 2 == 0, port, send,
                     expect, timeout, timeout * 3, commands.generate(in), commands.generate(in));
         };
     }
@@ -379,7 +380,7 @@ class RoundTripProperties {
                     Duration.ofMillis(keepaliveMillis), Duration.ofMillis(keepaliveMillis + extraDeadMillis),
                     monitorLinks, activeCmd, inactiveCmd,
                     // an inline key has at least 16 bytes (shorter ones are refused)
-                    keyKind == 1 ? Optional.of(key + "-".repeat(Math.max(0, 16 - key.length()))) : Optional.empty(),
+                    keyKind == 1 ? Optional.of("sixteen-byte-key" + key) : Optional.empty(),
                     keyKind == 2 ? Optional.of(Path.of("/etc/fulcrum/" + key.replace('/', '_'))) : Optional.empty(),
                     failback, failbackDelay);
         }
@@ -482,7 +483,8 @@ class RoundTripProperties {
             }
             return new VirtualServer("vs" + index, active || index == 0, vip,
                     device ? Optional.of("eth0:" + index) : Optional.empty(),
-                    vipPrefix < 0 ? OptionalInt.empty() : OptionalInt.of(vipPrefix % (width + 1)),
+                    vipPrefix < 0 || vipPrefix % (width + 1) == 0 ? OptionalInt.empty()
+                            : OptionalInt.of(vipPrefix % (width + 1)),
                     port, protocol, fwmark ? index + 1 : 0, fwmark ? fwmarkPorts : List.of(), scheduler, ownFlags,
                     new Persistence(persistent, pmask < 0 ? OptionalInt.empty() : OptionalInt.of(pmask % width)),
                     sorryPort.map(p -> new SorryServer(ipv6 ? v6(index, 250) : v4(192, 168, index, 250), p)),
