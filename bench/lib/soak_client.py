@@ -63,7 +63,10 @@ class HttpConnection(asyncio.Protocol):
     def connection_lost(self, exc):
         self.closed = True
         if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(ConnectionError("closed by the other side"))
+            # "closed" with nothing of the answer, "truncated" with part of it.
+            self.waiter.set_exception(
+                ConnectionError("truncated" if self.buf else "closed", "%s after %d bytes of the answer" % (
+                    exc or "EOF", len(self.buf))))
         if self.on_lost is not None:
             self.on_lost(self)
 
@@ -124,7 +127,25 @@ def failure_kind(exc):
         return "refused"
     if isinstance(exc, ValueError):
         return "garbage"
+    if type(exc) is ConnectionError and exc.args and exc.args[0] == "truncated":
+        return "truncated"
     return "closed"
+
+
+failures_told = [0]
+
+
+def tell_failure(what, conn, exc, started):
+    """One line per failure (the first 100): enough to find the connection in other logs."""
+    if failures_told[0] >= 100:
+        return
+    failures_told[0] += 1
+    port = None
+    if conn is not None and conn.transport is not None:
+        port = (conn.transport.get_extra_info("sockname") or (None, None))[1]
+    say("failure %s %s: %r local_port=%s after %.0f ms at %s" % (
+        what, failure_kind(exc), exc, port, (time.monotonic() - started) * 1000,
+        time.strftime("%H:%M:%S", time.gmtime())))
 
 
 # --- idle ---------------------------------------------------------------------------------------
@@ -233,6 +254,7 @@ async def load(args):
             if loop.time() >= deadline:
                 break
             n += 1
+            started = time.monotonic()
             try:
                 if conn is None or conn.closed:
                     conn = await connect(args.host, args.port)
@@ -240,6 +262,7 @@ async def load(args):
                 count("req_ok" if status == 200 else "req_status_%d" % status)
             except Exception as exc:
                 count("req_" + failure_kind(exc))
+                tell_failure("request", conn, exc, started)
                 if conn is not None:
                     conn.close()
                 conn = None
@@ -247,10 +270,12 @@ async def load(args):
             conn.close()
 
     async def churn_one(kind):
+        started = time.monotonic()
         try:
             conn = await connect(args.host, args.port)
         except Exception as exc:
             count("churn_" + failure_kind(exc))
+            tell_failure("churn-" + kind + " connect", None, exc, started)
             return
         try:
             if kind == "abort":
@@ -276,6 +301,7 @@ async def load(args):
             count("churn_ok_" + kind)
         except Exception as exc:
             count("churn_" + failure_kind(exc))
+            tell_failure("churn-" + kind, conn, exc, started)
             conn.close()
 
     async def churn_loop():
