@@ -14,10 +14,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,6 +26,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,13 +52,10 @@ public final class ControlClient implements AutoCloseable {
     private final Path socket;
     private final EventLoopGroup group;
 
-    public ControlClient(Path socket) throws ControlException {
+    public ControlClient(Path socket) {
         this.socket = Objects.requireNonNull(socket, "socket");
-        if (!Epoll.isAvailable()) {
-            throw new ControlException("the control socket needs Netty's native epoll transport: "
-                    + Epoll.unavailabilityCause().getMessage());
-        }
-        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        // NIO, as the server: the CLI works where the native library does not load
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
     public Status status() throws ControlException {
@@ -93,18 +89,18 @@ public final class ControlClient implements AutoCloseable {
         CompletableFuture<Response> answer = new CompletableFuture<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(EpollDomainSocketChannel.class)
+                .channel(NioDomainSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) TIMEOUT.toMillis())
-                .handler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                .handler(new ChannelInitializer<NioDomainSocketChannel>() {
                     @Override
-                    protected void initChannel(EpollDomainSocketChannel channel) {
+                    protected void initChannel(NioDomainSocketChannel channel) {
                         channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
                                 new ResponseHandler(answer));
                     }
                 });
         Channel channel = null;
         try {
-            channel = bootstrap.connect(new DomainSocketAddress(socket.toFile())).sync().channel();
+            channel = bootstrap.connect(UnixDomainSocketAddress.of(socket)).sync().channel();
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
             request.headers().set(HttpHeaderNames.HOST, "localhost");
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -127,7 +123,7 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    /** Netty's native connect reports errno only in the message. */
+    /** The JDK's connect reports errno only in the message. */
     private ControlException connectFailed(Exception e) {
         String message = String.valueOf(e.getMessage());
         if (e instanceof AccessDeniedException || message.contains("Permission denied")) {

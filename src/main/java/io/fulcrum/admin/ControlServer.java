@@ -9,14 +9,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,14 +33,22 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * The daemon's local control channel: HTTP/1.1 with JSON bodies on a Unix domain socket, the same
@@ -55,12 +63,17 @@ import java.util.concurrent.TimeUnit;
  * created with 0700, and each request's peer credentials are checked as well, so that a socket
  * left in a wider directory is still closed to others.
  *
+ * <p>It runs on Netty's NIO transport (the JDK's Unix domain sockets), not on epoll: the channel
+ * carries a few requests, and so it works on every host the daemon runs on, native library or not.
+ *
  * <p>Handlers run on virtual threads (a reload parses and applies a file); one connection is served
  * one request at a time.
  */
 public final class ControlServer implements AutoCloseable {
 
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final ChannelOption<UnixDomainPrincipal> PEER_CREDENTIALS =
+            NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED);
 
     private final Path socket;
     private final EventLoopGroup group;
@@ -80,16 +93,12 @@ public final class ControlServer implements AutoCloseable {
     public static ControlServer start(Path socket, StatusSource status, ReloadHandler reload) throws IOException {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reload, "reload");
-        if (!Epoll.isAvailable()) {
-            throw new IOException("the control socket needs Netty's native epoll transport: "
-                    + Epoll.unavailabilityCause().getMessage());
-        }
         Path path = socket.toAbsolutePath();
         createDirectory(path.getParent());
         removeStale(path);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel channel = bind(path, group, new Routes(status, reload, new UnixSystem().getUid()));
+            Channel channel = bind(path, group, new Routes(status, reload, allowedUsers()));
             return new ControlServer(path, group, channel);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -156,17 +165,17 @@ public final class ControlServer implements AutoCloseable {
         Files.deleteIfExists(temporary);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(EpollServerDomainSocketChannel.class)
-                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                .channel(NioServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<NioDomainSocketChannel>() {
                     @Override
-                    protected void initChannel(EpollDomainSocketChannel child) {
+                    protected void initChannel(NioDomainSocketChannel child) {
                         child.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                 new RequestHandler(routes));
                     }
                 });
         Channel channel;
         try {
-            channel = bootstrap.bind(new DomainSocketAddress(temporary.toFile())).sync().channel();
+            channel = bootstrap.bind(UnixDomainSocketAddress.of(temporary)).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + path, e);
@@ -184,8 +193,23 @@ public final class ControlServer implements AutoCloseable {
         return channel;
     }
 
+    /** Root, where it has that name, and the user the daemon runs as (by name, or by number without one). */
+    static Set<UserPrincipal> allowedUsers() throws IOException {
+        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+        UnixSystem self = new UnixSystem();
+        Set<UserPrincipal> allowed = new HashSet<>();
+        allowed.add(users.lookupPrincipalByName(
+                self.getUsername() != null ? self.getUsername() : Long.toString(self.getUid())));
+        try {
+            allowed.add(users.lookupPrincipalByName("root"));
+        } catch (UserPrincipalNotFoundException noRoot) {
+            // a system without a user called root: the daemon's own user only
+        }
+        return Set.copyOf(allowed);
+    }
+
     /** The routes, independent of the transport. */
-    record Routes(StatusSource status, ReloadHandler reload, long ownerUid) {
+    record Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users) {
 
         /** @param allow the method to name in an Allow header (405 only) */
         record Answer(HttpResponseStatus status, Object body, String allow) {
@@ -195,10 +219,9 @@ public final class ControlServer implements AutoCloseable {
             }
         }
 
-        /** Root and the daemon's own user may use the channel. */
-        boolean allows(int peerUid) {
-            long uid = Integer.toUnsignedLong(peerUid);
-            return uid == 0 || uid == ownerUid;
+        /** Root and the daemon's own user may use the channel (principals compare by uid). */
+        boolean allows(UserPrincipal peer) {
+            return users.contains(peer);
         }
 
         Answer answer(HttpMethod method, String path) {
@@ -235,10 +258,10 @@ public final class ControlServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            int peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
+            UserPrincipal peer = ctx.channel().config().getOption(PEER_CREDENTIALS).user();
             if (!routes.allows(peer)) {
                 send(ctx, new Routes.Answer(HttpResponseStatus.FORBIDDEN,
-                        new Problem("uid " + peer + " may not use this control socket")), false);
+                        new Problem("user " + peer.getName() + " may not use this control socket")), false);
                 return;
             }
             HttpMethod method = request.method();

@@ -20,6 +20,9 @@ import java.util.function.BiConsumer;
  * reads {@code Fulcrum version 0.1.0 (engine=proxy (epoll))}: the same shape, the version after the
  * word "version", the hash table size replaced by the engine serving the table.
  *
+ * <p>One addition: the sorry server's row, listed while it is in use, ends with the note
+ * {@code sorry server} after ipvsadm's last column, which keeps every column where ipvsadm has it.
+ *
  * <p>Services are sorted as ipvsadm sorts them (fwmark with 0 first, family, protocol number,
  * address, port) and real servers by address then port. Addresses are compared as unsigned
  * bytes; ipvsadm's subtraction into an int, which misorders IPv4 addresses 2^31 apart, is not copied.
@@ -28,6 +31,9 @@ public final class IpvsadmFormat {
 
     private static final String SERVICE_HEADER = "Prot LocalAddress:Port";
     private static final String DEST_HEADER = "  -> RemoteAddress:Port";
+    /** The name {@link TableStatus} gives the sorry server's row, and the note that marks it in the listing. */
+    private static final String SORRY_SERVER = "sorry_server";
+    private static final String SORRY_NOTE = " sorry server";
 
     private static final Comparator<VirtualServerStatus> SERVICE_ORDER = Comparator
             .comparingInt(VirtualServerStatus::fwmark)
@@ -62,8 +68,10 @@ public final class IpvsadmFormat {
             }
             out.append('\n');
             for (RealServerStatus dest : dests) {
-                out.append(format("  -> %-28s %-7s %-6d %-10d %-10d\n", dest.endpoint(), dest.forward(),
+                out.append(format("  -> %-28s %-7s %-6d %-10d %-10d", dest.endpoint(), dest.forward(),
                         dest.weight(), dest.active(), dest.inactive()));
+                // after ipvsadm's columns (and their trailing blanks), so that a script reading them is not misled
+                out.append(dest.name().equals(SORRY_SERVER) ? SORRY_NOTE : "").append('\n');
             }
         });
         return out.toString();

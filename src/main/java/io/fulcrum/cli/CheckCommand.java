@@ -3,13 +3,19 @@ package io.fulcrum.cli;
 import io.fulcrum.config.ConfigResult;
 import io.fulcrum.config.Diagnostic;
 import io.fulcrum.config.LvsConfig;
+import io.fulcrum.ha.FloatingAddresses;
+import io.fulcrum.ha.FloatingAddresses.Placement;
 import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.RouterPair;
 import io.fulcrum.model.VirtualServer;
+import io.fulcrum.net.Addresses;
+import io.fulcrum.net.NetlinkAddresses;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,16 +23,30 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fulcrum check -c FILE}: parses and validates an lvs.cf without starting anything.
- * Exit 0 and a one-line summary for a good file; exit 1 and every error for a bad one.
+ * Exit 0, a one-line summary and the floating addresses with their prefixes for a good file;
+ * exit 1 and every error for a bad one.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Check an lvs.cf file: print a summary, or every error as FILE:LINE: message. Starts nothing.")
+        description = {"Check an lvs.cf file: print a summary and the floating addresses (VIPs, nat_router)",
+                "with the prefix this host would give them, or every error as FILE:LINE: message.",
+                "Starts and changes nothing."})
 final class CheckCommand implements Callable<Integer> {
 
     static final String DEFAULT_CONFIG = "/etc/sysconfig/ha/lvs.cf";
 
     @Spec
     private CommandSpec spec;
+
+    /** This host's interfaces, read for the prefix of a VIP without a netmask. */
+    private final Supplier<Addresses> host;
+
+    CheckCommand() {
+        this(NetlinkAddresses::new);
+    }
+
+    CheckCommand(Supplier<Addresses> host) {
+        this.host = host;
+    }
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = DEFAULT_CONFIG,
             description = "The lvs.cf to check (default: ${DEFAULT-VALUE}).")
@@ -44,11 +64,17 @@ final class CheckCommand implements Callable<Integer> {
             err.println(error);
         }
         if (result.config().isEmpty()) {
-            err.printf("%s: %d error%s, nothing applied%n", file, result.errors().size(),
+            // check never applies anything, valid or not
+            err.printf("%s: %d error%s, not valid%n", file, result.errors().size(),
                     result.errors().size() == 1 ? "" : "s");
             return 1;
         }
         out.println(summary(file, result.config().get(), result.warnings().size()));
+        List<Placement> floating = FloatingAddresses.placements(result.config().get(), host.get());
+        if (!floating.isEmpty()) {
+            out.println("floating addresses, as this host would bring them up when active:");
+            floating.forEach(p -> out.println("  " + p.address() + " (" + p.why() + ")"));
+        }
         return 0;
     }
 

@@ -5,6 +5,7 @@ import io.fulcrum.admin.TableStatus;
 import io.fulcrum.admin.wire.ReloadOutcome;
 import io.fulcrum.ha.FloatingAddresses;
 import io.fulcrum.ha.PairController;
+import io.fulcrum.net.Addresses;
 import io.fulcrum.net.NetworkActions;
 import io.fulcrum.model.Config;
 import io.fulcrum.table.RateEstimator;
@@ -39,15 +40,17 @@ final class Daemon implements AutoCloseable {
 
     private final Router router;
     private final Path pidFile;
+    private final Addresses host;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rate-estimator").daemon().factory());
     private ControlServer control;
     private volatile PairController pair;
 
-    private Daemon(Router router, Path pidFile) {
+    private Daemon(Router router, Path pidFile, Addresses host) {
         this.router = router;
         this.pidFile = pidFile;
+        this.host = host;
     }
 
     static Daemon start(Path configFile, Config config) throws IOException {
@@ -66,7 +69,7 @@ final class Daemon implements AutoCloseable {
         PairController.removeStaleAddresses(stateDir, network);
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         Router router = new Router(configFile, config, table -> new ProxyEngine(table::snapshot));
-        Daemon daemon = new Daemon(router, pidFile);
+        Daemon daemon = new Daemon(router, pidFile, network.addresses());
         // before the long part of the start (warm-up, checks): a SIGTERM then stops cleanly once
         // started, and a SIGHUP is not the JVM's default (exit)
         Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(daemon::reloadOnSignal));
@@ -78,7 +81,7 @@ final class Daemon implements AutoCloseable {
                 EngineWarmUp.run();
             }
             // after the listeners are bound: a takeover then only has to bring the addresses up
-            daemon.pair = PairController.start(config.routerPair(), FloatingAddresses.of(config),
+            daemon.pair = PairController.start(config.routerPair(), FloatingAddresses.of(config, network.addresses()),
                     PairStatusView.fingerprint(config), stateDir, network, router::poolHealth);
             daemon.startControl(config);
         } catch (RuntimeException | IOException e) {
@@ -129,10 +132,9 @@ final class Daemon implements AutoCloseable {
         reload();
     }
 
+    /** One reload at a time, the pair's addresses included (Router#reload). */
     private Router.ReloadOutcome reload() {
-        Router.ReloadOutcome outcome = router.reload();
-        outcome.config().ifPresent(next -> pair.update(FloatingAddresses.of(next), PairStatusView.fingerprint(next)));
-        return outcome;
+        return router.reload(next -> pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
     }
 
     private ReloadOutcome reloadForControl() {
@@ -162,8 +164,9 @@ final class Daemon implements AutoCloseable {
         if (!pair.view().partnerAlive()) {
             // nobody to hand over to (standalone, or the partner is down): the open connections
             // finish here first, then the addresses go
-            router.drain(limit);
+            int cut = router.drain(limit);
             pair.stop(handover);
+            logStopped(cut, limit);
             return 0;
         }
         boolean handedOver = pair.stop(handover);
@@ -171,11 +174,20 @@ final class Daemon implements AutoCloseable {
             // the clients' packets go to the partner now: what is still open here is already dead
             log.info("the partner serves the floating addresses now; draining for {} s only",
                     HANDED_OVER_DRAIN.toSeconds());
-            router.drain(HANDED_OVER_DRAIN);
+            logStopped(router.drain(HANDED_OVER_DRAIN), HANDED_OVER_DRAIN);
         } else {
-            router.drain(limit);
+            logStopped(router.drain(limit), limit);
         }
         return 0;
+    }
+
+    /** Said once the drain, the addresses and the hooks are all done, not when the last connection ended. */
+    private static void logStopped(int cut, Duration limit) {
+        if (cut > 0) {
+            log.warn("stopped: {} connection(s) were still open after {} s and were closed", cut, limit.toSeconds());
+        } else {
+            log.info("stopped: every connection ended");
+        }
     }
 
     @Override

@@ -31,7 +31,7 @@ final class ReloadCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> path = socket.resolve(err);
+        Optional<Path> path = socket.resolve(err, false);
         if (path.isEmpty()) {
             return 1;
         }

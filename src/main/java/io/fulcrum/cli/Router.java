@@ -13,13 +13,18 @@ import io.fulcrum.model.VirtualServer;
 import io.fulcrum.table.Engine;
 import io.fulcrum.table.VirtualServerEntry;
 import io.fulcrum.table.VirtualServerTable;
-import io.fulcrum.table.VirtualServerTable.MemberKey;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,9 @@ import org.slf4j.LoggerFactory;
 final class Router implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** How often expired persistence templates are dropped: memory stays bounded by the live ones. */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
 
     /** What a reload did: the new configuration, or every error of the rejected file. */
     record ReloadOutcome(Optional<Config> config, List<Diagnostic> errors, List<Diagnostic> warnings) {
@@ -44,12 +52,20 @@ final class Router implements AutoCloseable {
     private final Engine engine;
     private final HealthMonitor health;
     private final Object engineLock = new Object();
+    // a control thread: dropping expired persistence templates never holds up a connection
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("persistence-sweep").daemon().factory());
     private volatile Config config;
 
     Router(Path configFile, Config config, Function<VirtualServerTable, Engine> engineFactory) {
+        this(configFile, config, engineFactory, System::nanoTime);
+    }
+
+    /** With the table's clock (persistence timeouts, schedulers' time) injected, for tests. */
+    Router(Path configFile, Config config, Function<VirtualServerTable, Engine> engineFactory, LongSupplier nanoClock) {
         this.configFile = Objects.requireNonNull(configFile, "configFile");
         this.config = Objects.requireNonNull(config, "config");
-        this.table = new VirtualServerTable();
+        this.table = new VirtualServerTable(nanoClock);
         this.engine = engineFactory.apply(table);
         this.health = new HealthMonitor(this::onHealth);
     }
@@ -59,6 +75,8 @@ final class Router implements AutoCloseable {
         table.apply(config);
         publish();
         health.apply(config.virtualServers());
+        sweeper.scheduleWithFixedDelay(this::expireTemplates, SWEEP_EVERY.toNanos(), SWEEP_EVERY.toNanos(),
+                TimeUnit.NANOSECONDS);
         log.info("serving {} virtual server(s) from {} with engine {}",
                 config.virtualServers().stream().filter(VirtualServer::active).count(), configFile, engine.name());
     }
@@ -82,9 +100,19 @@ final class Router implements AutoCloseable {
     /**
      * Re-reads the configuration file. A file with errors is reported and changes nothing; a good one
      * is applied as a diff: unchanged virtual and real servers keep their listeners, connections,
-     * counters and health.
+     * counters and health, and then handed to {@code follow} (the router pair's floating addresses).
+     *
+     * <p>Reloads (SIGHUP, the control socket's {@code reload}) run one at a time, {@code follow}
+     * included: each reads the file when its turn comes, so the last one requested applies the
+     * latest file, and what follows the table never ends with an older configuration than the table.
      */
-    synchronized ReloadOutcome reload() {
+    synchronized ReloadOutcome reload(Consumer<Config> follow) {
+        ReloadOutcome outcome = reload();
+        outcome.config().ifPresent(follow);
+        return outcome;
+    }
+
+    private ReloadOutcome reload() {
         ConfigResult result = LvsConfig.parse(configFile);
         result.warnings().forEach(w -> log.warn("reload: {}", w));
         if (result.config().isEmpty()) {
@@ -122,17 +150,25 @@ final class Router implements AutoCloseable {
         return new ReloadOutcome(Optional.of(next), List.of(), result.warnings());
     }
 
+    /** One sweep; a failure is logged, and the next sweep still runs. */
+    private void expireTemplates() {
+        try {
+            table.expireTemplates();
+        } catch (RuntimeException e) {
+            log.warn("persistence sweep failed", e);
+        }
+    }
+
     /** A health change goes to the table (in or out of the pool, weight) and from there to the engine. */
     private void onHealth(HealthEvent event) {
-        Optional<VirtualServer> virtualServer = config.virtualServer(event.virtualServer());
-        if (virtualServer.isEmpty()) {
-            return;
-        }
-        MemberKey key = new MemberKey(virtualServer.get().key(), event.realServer().address(), event.realServer().port());
+        // by name: the table resolves it against the configuration it holds, even mid-reload
+        String name = event.virtualServer();
+        InetAddress address = event.realServer().address();
+        int port = event.realServer().port();
         switch (event.state()) {
-            case UP -> table.setHealth(key, true, event.weight());
-            case QUIESCED -> table.setHealth(key, true, 0);
-            case DOWN, UNKNOWN -> table.setHealth(key, false, event.weight());
+            case UP -> table.setHealth(name, address, port, true, event.weight());
+            case QUIESCED -> table.setHealth(name, address, port, true, 0);
+            case DOWN, UNKNOWN -> table.setHealth(name, address, port, false, event.weight());
         }
         publish();
     }
@@ -160,22 +196,18 @@ final class Router implements AutoCloseable {
 
     /**
      * Stops accepting, lets open connections finish for up to {@code limit}, then stops the checks;
-     * returns how many connections were cut at the limit.
+     * returns how many connections were cut at the limit (the caller says "stopped" once it has).
      */
     int drain(Duration limit) {
         log.info("stopping: no new connections; draining open ones for up to {} s", limit.toSeconds());
         int cut = engine.drain(limit);
         health.close();
-        if (cut > 0) {
-            log.warn("stopped: {} connection(s) were still open after {} s and were closed", cut, limit.toSeconds());
-        } else {
-            log.info("stopped: every connection ended");
-        }
         return cut;
     }
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         health.close();
         engine.close();
     }

@@ -3,7 +3,6 @@ package io.fulcrum.cli;
 import io.fulcrum.config.ConfigResult;
 import io.fulcrum.config.LvsConfig;
 import io.fulcrum.model.Config;
-import io.fulcrum.model.EngineKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,11 +45,6 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Config config = result.config().get();
-        if (config.daemon().engine() != EngineKind.PROXY) {
-            err.printf("%s: engine = %s is not available yet; use engine = proxy%n", file,
-                    config.daemon().engine().lvsName());
-            return 1;
-        }
         try (Daemon daemon = Daemon.start(file, config)) {
             daemon.awaitStopSignal();
             return daemon.stop(Duration.ofSeconds(drainSeconds));

@@ -24,13 +24,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
                 "Print this router's role in the pair (state, partner, links, config mismatch),",
-                "then the running daemon's table as `ipvsadm -L -n` does.",
+                "then the running daemon's table as `ipvsadm -L -n` does; the sorry server's row, while it",
+                "is in use, ends with the note `sorry server` after ipvsadm's columns.",
                 "-c/--connection, --stats and --rate are ipvsadm's options of the same names.",
                 "The lvs.cf is given with --config only: -c means the connection list, as in ipvsadm."})
 final class StatusCommand implements Callable<Integer> {
 
     static final class Listing {
-        @Option(names = {"-c", "--connection"}, description = "List the open connections (ipvsadm -L -n -c).")
+        @Option(names = {"-c", "--connection"}, description = "List the open connections (ipvsadm -L -n -c)."
+                + " A closed connection is not listed, but as in IPVS (TIME_WAIT) it stays in the InActConn"
+                + " of the table for tcpfin_timeout (120 s by default), counting towards u_threshold and"
+                + " keeping its persistence template alive.")
         boolean connections;
 
         @Option(names = "--stats", description = "Counters: Conns, InPkts, OutPkts, InBytes, OutBytes."
@@ -55,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> path = socket.resolve(err);
+        Optional<Path> path = socket.resolve(err, true);
         if (path.isEmpty()) {
             return 1;
         }

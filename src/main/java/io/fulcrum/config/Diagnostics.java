@@ -3,6 +3,7 @@ package io.fulcrum.config;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /** Collects every finding of one parse; nothing stops at the first error. */
 final class Diagnostics {
@@ -41,6 +42,36 @@ final class Diagnostics {
     }
 
     private void add(int line, String key, String message, Severity severity) {
-        all.add(new Diagnostic(source, line, key, message, severity));
+        all.add(new Diagnostic(source, line, key, named(message), severity));
+    }
+
+    /**
+     * The text with every character a terminal shows as a blank or not at all (a no-break space
+     * pasted from a web page, a zero-width space, a control character) replaced by its code point
+     * and name, e.g. {@code <U+00A0 NO-BREAK SPACE>}: otherwise {@code unknown key `port `} would
+     * not say what is wrong.
+     */
+    private static String named(String text) {
+        if (text.codePoints().noneMatch(Diagnostics::invisible)) {
+            return text;
+        }
+        StringBuilder named = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if (invisible(c)) {
+                String name = Objects.requireNonNullElse(Character.getName(c), "UNASSIGNED");
+                named.append(String.format("<U+%04X %s>", c, name));
+            } else {
+                named.appendCodePoint(c);
+            }
+        });
+        return named.toString();
+    }
+
+    private static boolean invisible(int c) {
+        if (c == ' ' || c == '\t') {
+            return false;
+        }
+        return Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT;
     }
 }

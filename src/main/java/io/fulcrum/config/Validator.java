@@ -29,11 +29,13 @@ import io.fulcrum.model.VirtualServer;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -51,6 +53,19 @@ final class Validator {
     static final int MH_TABLE_SIZE = 4093;
 
     private static final Set<String> HTTP_ONLY_KEYS = Set.of("check_path", "check_status", "check_host");
+
+    /**
+     * The schedulers that choose by the connection's destination address: under the proxy engine
+     * that is the VIP for every connection, so they no longer spread load (docs/lvs.cf.md).
+     */
+    private static final Map<SchedulerKind, String> DESTINATION_SCHEDULERS = Map.of(
+            SchedulerKind.DH, "hashes the destination address, which under the proxy engine is always the VIP:"
+                    + " every connection goes to the same real server (sh spreads clients by their address)",
+            SchedulerKind.LBLC, "keeps one real server per destination address, which under the proxy engine is"
+                    + " always the VIP: every connection goes to that one real server until it is overloaded",
+            SchedulerKind.LBLCR, "keeps a set of real servers per destination address, which under the proxy engine"
+                    + " is always the VIP: one set takes every connection, and grows only when its members are"
+                    + " overloaded");
 
     private final Diagnostics diagnostics;
 
@@ -77,9 +92,14 @@ final class Validator {
         Forwarding network = globals.get("network", Forwarding.class, Forwarding.NAT);
         Optional<NatRouter> natRouter = natRouter(globals, network);
         LegacyGlobals legacy = legacy(globals);
+        DaemonSettings daemon = daemon(globals);
+        if (daemon.engine() == EngineKind.NFT) {
+            diagnostics.error(globals.lineOf("engine"), "engine",
+                    "nft: the nftables engine does not exist yet; use engine = proxy (the default)");
+        }
         List<VirtualServer> virtuals = new ArrayList<>();
         for (Scope virtual : bound.virtuals()) {
-            virtual(virtual, routerPair.backupActive()).ifPresent(virtuals::add);
+            virtual(virtual, routerPair.backupActive(), daemon.engine()).ifPresent(virtuals::add);
         }
         List<FailoverService> failovers = new ArrayList<>();
         for (Scope failover : bound.failovers()) {
@@ -91,7 +111,7 @@ final class Validator {
             return Optional.empty();
         }
         return Optional.of(new Config(globals.get("serial_no", Long.class, 0L), service, routerPair, network,
-                natRouter, timeouts(globals), legacy, daemon(globals), virtuals, failovers));
+                natRouter, timeouts(globals), legacy, daemon, virtuals, failovers));
     }
 
     private RouterPair routerPair(Scope globals) {
@@ -110,7 +130,8 @@ final class Validator {
                 keepalive.multipliedBy(RouterPair.DEFAULT_DEADTIME.dividedBy(RouterPair.DEFAULT_KEEPALIVE)));
         if (keepalive.isZero()) {
             diagnostics.error(globals.lineOf("keepalive"), "keepalive", "must be greater than 0");
-        } else if (deadtime.compareTo(keepalive) <= 0) {
+        } else if (backupActive && deadtime.compareTo(keepalive) <= 0) {
+            // a standalone router sends no heartbeat and waits for none, as pulse did
             String key = globals.has("deadtime") ? "deadtime" : "keepalive";
             diagnostics.error(globals.lineOf(key), key, "deadtime (" + Seconds.text(deadtime)
                     + ") must be greater than keepalive (" + Seconds.text(keepalive) + ")");
@@ -120,6 +141,7 @@ final class Validator {
                     ? "heartbeat_key" : "heartbeat_key_file";
             diagnostics.error(globals.lineOf(later), later, "set heartbeat_key or heartbeat_key_file, not both");
         }
+        globals.get("heartbeat_key", String.class).ifPresent(key -> heartbeatKey(globals.lineOf("heartbeat_key"), key));
         return new RouterPair(
                 globals.get("primary", InetAddress.class),
                 globals.get("primary_private", InetAddress.class),
@@ -139,11 +161,23 @@ final class Validator {
                 globals.get("failback_delay", Duration.class, RouterPair.DEFAULT_FAILBACK_DELAY));
     }
 
+    private void heartbeatKey(int line, String key) {
+        int bytes = key.strip().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < RouterPair.MIN_HEARTBEAT_KEY_BYTES) {
+            diagnostics.error(line, "heartbeat_key", bytes + " bytes, fewer than " + RouterPair.MIN_HEARTBEAT_KEY_BYTES
+                    + ": set a long random secret (openssl rand -hex 32)");
+        } else {
+            diagnostics.warning(line, "heartbeat_key", "whoever can read lvs.cf can forge heartbeats; put the key in"
+                    + " heartbeat_key_file, a file only its owner can read");
+        }
+    }
+
     private Optional<NatRouter> natRouter(Scope globals, Forwarding network) {
         Optional<AddressDevice> router = globals.get("nat_router", AddressDevice.class);
         if (router.isEmpty()) {
+            // Piranha's GUI writes nat_nmask whatever the network type, so its files carry one alone
             if (globals.has("nat_nmask")) {
-                diagnostics.error(globals.lineOf("nat_nmask"), "nat_nmask", "needs nat_router");
+                diagnostics.warning(globals.lineOf("nat_nmask"), "nat_nmask", "not used without nat_router");
             }
             return Optional.empty();
         }
@@ -156,9 +190,14 @@ final class Validator {
                 prefix(globals, "nat_nmask", address)));
     }
 
-    private Optional<VirtualServer> virtual(Scope virtual, boolean backupActive) {
+    private Optional<VirtualServer> virtual(Scope virtual, boolean backupActive, EngineKind engine) {
         int port = virtual.get("port", Integer.class, VirtualServer.DEFAULT_PORT);
         Protocol protocol = virtual.get("protocol", Protocol.class, Protocol.TCP);
+        boolean active = virtual.get("active", Boolean.class, false);
+        if (active && protocol == Protocol.UDP) {
+            diagnostics.warning(virtual.lineOf("protocol"), "protocol", "udp: the proxy engine does not serve UDP"
+                    + " yet; " + virtual.label() + " is listed and its real servers checked, but nothing listens on it");
+        }
         int fwmark = virtual.get("fwmark", Integer.class, 0);
         List<Integer> fwmarkPorts = virtual.list("fwmark_ports", Integer.class);
         if (!fwmarkPorts.isEmpty() && fwmark == 0) {
@@ -172,6 +211,10 @@ final class Validator {
                         + "` needs scheduler = " + flag.scheduler().lvsName() + ", not " + scheduler.lvsName());
             }
             flags.add(flag);
+        }
+        if (engine == EngineKind.PROXY && DESTINATION_SCHEDULERS.containsKey(scheduler)) {
+            diagnostics.warning(virtual.lineOf("scheduler"), "scheduler", scheduler.lvsName() + " "
+                    + DESTINATION_SCHEDULERS.get(scheduler));
         }
         if (scheduler == SchedulerKind.MH && virtual.servers.size() > MH_TABLE_SIZE) {
             diagnostics.error(virtual.lineOf("scheduler"), "scheduler", "mh places at most " + MH_TABLE_SIZE
@@ -208,7 +251,7 @@ final class Validator {
         }
         Optional<SorryServer> sorry = virtual.get("sorry_server", SorryAddress.class)
                 .map(s -> new SorryServer(s.address(), s.port().orElse(port)));
-        return Optional.of(new VirtualServer(virtual.name, virtual.get("active", Boolean.class, false), vip,
+        return Optional.of(new VirtualServer(virtual.name, active, vip,
                 address.get().device(), prefix(virtual, "vip_nmask", vip), port, protocol, fwmark, fwmarkPorts,
                 scheduler, flags, new Persistence(persistent, clientPrefix), sorry, health, proxy(virtual),
                 new LegacyVirtualKeys(virtual.get("client_monitor", String.class),
@@ -335,6 +378,10 @@ final class Validator {
         if (prefix.isEmpty()) {
             return OptionalInt.empty();
         }
+        if (prefix.get() == 0 && !key.equals("pmask")) {
+            // pulse left a zero vip_nmask or nat_nmask out of its ifconfig call: not given, never a /0
+            return OptionalInt.empty();
+        }
         if (!(address instanceof Inet6Address) && prefix.get() > 32) {
             diagnostics.error(scope.lineOf(key), key, "bad netmask /" + prefix.get() + " for the IPv4 address "
                     + AddressText.of(address));
@@ -355,7 +402,9 @@ final class Validator {
         boolean syncdaemon = globals.get("syncdaemon", Boolean.class, d.syncdaemon());
         if (syncdaemon) {
             diagnostics.warning(globals.lineOf("syncdaemon"), "syncdaemon",
-                    "connections are not synchronised to the backup: they are lost on failover");
+                    "ignored: Fulcrum has no connection sync daemon and nothing replaces it (its proxy"
+                            + " holds each connection in user space); connections open through the active router"
+                            + " are cut when the other router takes over, and their clients must reconnect");
         }
         return new LegacyGlobals(
                 globals.get("rsh_command", String.class, d.rshCommand()),
@@ -371,10 +420,11 @@ final class Validator {
                 globals.get("reservation_conflict_action", String.class));
     }
 
-    private static DaemonSettings daemon(Scope globals) {
+    static DaemonSettings daemon(Scope globals) {
         Path stateDir = globals.get("state_dir", Path.class, DaemonSettings.DEFAULT_STATE_DIR);
+        EngineKind engine = globals.get("engine", EngineKind.class, EngineKind.PROXY);
         return new DaemonSettings(
-                globals.get("engine", EngineKind.class, EngineKind.PROXY),
+                engine,
                 stateDir,
                 globals.get("control_socket", Path.class, DaemonSettings.defaultControlSocket(stateDir)),
                 globals.get("pid_file", Path.class, DaemonSettings.defaultPidFile(stateDir)));

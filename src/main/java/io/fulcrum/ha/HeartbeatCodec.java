@@ -1,6 +1,8 @@
 package io.fulcrum.ha;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.fulcrum.ha.BadHeartbeat.Reason;
+import io.fulcrum.model.RouterPair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -209,11 +211,13 @@ public final class HeartbeatCodec {
 
     /**
      * Reads the shared secret: {@code heartbeat_key}'s text, or the first line of {@code heartbeat_key_file}
-     * (its whole content when it has one line), trimmed. The file must be accessible to its owner only, as ssh
+     * (its whole content when it has one line), trimmed, of at least {@link RouterPair#MIN_HEARTBEAT_KEY_BYTES}
+     * bytes in UTF-8. The file must belong to the user this daemon runs as (or to root) and be accessible to its owner only, as ssh
      * demands of a private key.
      *
      * @return empty when neither is set
-     * @throws IOException when the file cannot be read, is accessible to group or others, or holds no key
+     * @throws IOException when the file cannot be read, belongs to another user, is accessible to group or
+     *                     others, or holds no key or a short one
      */
     public static Optional<byte[]> key(Optional<String> text, Optional<Path> file) throws IOException {
         if (text.isPresent() && file.isPresent()) {
@@ -224,12 +228,23 @@ public final class HeartbeatCodec {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("heartbeat_key is empty: set a long random secret");
             }
-            return Optional.of(key.getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < RouterPair.MIN_HEARTBEAT_KEY_BYTES) {
+                throw new IllegalArgumentException(shortKey("heartbeat_key", bytes.length));
+            }
+            return Optional.of(bytes);
         }
         if (file.isEmpty()) {
             return Optional.empty();
         }
         Path path = file.get();
+        int owner = (Integer) Files.getAttribute(path, "unix:uid");
+        long daemonUser = new UnixSystem().getUid();
+        if (owner != daemonUser && owner != 0) {
+            throw new IOException("heartbeat_key_file " + path + " belongs to user id " + owner + ", not to the user"
+                    + " this router runs as (" + daemonUser + ") or root: anyone who can write as that user can"
+                    + " change the key; run chown " + daemonUser + " " + path);
+        }
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
         if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
             throw new IOException("heartbeat_key_file " + path + " is accessible to group or others ("
@@ -248,6 +263,16 @@ public final class HeartbeatCodec {
             throw new IOException("heartbeat_key_file " + path + " has no key on its first line: write a long "
                     + "random secret there, for example: (umask 077; openssl rand -hex 32 > " + path + ")");
         }
-        return Optional.of(key.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < RouterPair.MIN_HEARTBEAT_KEY_BYTES) {
+            throw new IOException("heartbeat_key_file " + path + ": " + shortKey("the key", bytes.length)
+                    + ", for example: (umask 077; openssl rand -hex 32 > " + path + ")");
+        }
+        return Optional.of(bytes);
+    }
+
+    private static String shortKey(String what, int length) {
+        return what + " has " + length + " bytes, fewer than " + RouterPair.MIN_HEARTBEAT_KEY_BYTES
+                + ": set a long random secret";
     }
 }

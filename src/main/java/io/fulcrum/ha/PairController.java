@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The router's side of the pair: owns the heartbeat sockets and a thread that sends, receives and
@@ -44,10 +46,19 @@ import org.slf4j.LoggerFactory;
  * <p>Both threads run in the real-time scheduling class where the host allows it, and the
  * heartbeat thread allocates little (one buffer, reused; a small status record per wake-up): its
  * timing is the difference between a failover and a false one.
+ *
+ * <p>A flood at the heartbeat port must not make it late either: each socket is connected to the
+ * partner's address and port on its link, so the kernel drops every other sender's datagrams before
+ * this thread sees them; and each wake-up reads at most {@link #READS_PER_WAKEUP} datagrams per socket
+ * before it sends the heartbeat that is due and checks the deadline, so that junk (or forged
+ * heartbeats) sent from the partner's own address cannot hold the thread in its receive loop.
  */
 public final class PairController implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PairController.class);
+
+    /** Datagrams read from one socket per wake-up: the rest wait until the heartbeat due and the deadline are served. */
+    static final int READS_PER_WAKEUP = 32;
 
     /** The real servers in service and in all, as the heartbeat reports them to the partner. */
     public record PoolHealth(int up, int total) {}
@@ -67,8 +78,7 @@ public final class PairController implements AutoCloseable {
     private final Election election;
     private final HeartbeatCodec codec;
     /** One per link: the same heartbeat goes out on both, and each copy is new on its own link. */
-    private final Map<Link, ReplayGuard> replayGuards = new EnumMap<>(Map.of(Link.PUBLIC, new ReplayGuard(),
-            Link.PRIVATE, new ReplayGuard()));
+    private final Map<Link, ReplayGuard> replayGuards = new EnumMap<>(Link.class);
     private final NetworkActions network;
     private final AddressOwner owner;
     private final Announcements announcements;
@@ -76,7 +86,6 @@ public final class PairController implements AutoCloseable {
     private final ScheduledThreadPoolExecutor actions;
     private final HookCommands hooks = new HookCommands();
     private final Map<Link, DatagramChannel> channels = new EnumMap<>(Link.class);
-    private final Map<Link, InetSocketAddress> partnerSockets = new EnumMap<>(Link.class);
     private final Map<Link, String> devices = new EnumMap<>(Link.class);
     private final Map<Link, LinkState> linkStates = new EnumMap<>(Link.class);
     private final Selector selector;
@@ -105,6 +114,10 @@ public final class PairController implements AutoCloseable {
     private long received;
     private long rejected;
     private String lastRejection;
+    private InetAddress lastRejectedFrom;
+    private String lastRejectedWhy;
+    /** When a heartbeat of the partner was last accepted, on any link. */
+    private long lastAccepted = Long.MIN_VALUE;
     private long lastRejectionLog = Long.MIN_VALUE;
     private volatile boolean mismatchLogged;
     private Duration stopLimit = Duration.ofSeconds(2);
@@ -117,6 +130,9 @@ public final class PairController implements AutoCloseable {
         this.floating = List.copyOf(floating);
         this.fingerprint = fingerprint;
         this.codec = new HeartbeatCodec(key);
+        for (Link link : Link.values()) {
+            replayGuards.put(link, new ReplayGuard(codec.authenticated()));
+        }
         this.network = network;
         this.health = health;
         this.owner = new AddressOwner(network.addresses(), ledger(stateDir));
@@ -203,9 +219,10 @@ public final class PairController implements AutoCloseable {
                         + " heartbeat socket to " + AddressText.withPort(own.get(), pair.heartbeatPort()) + ": "
                         + e.getMessage() + " (another pulse or Fulcrum on this host? heartbeat_port)", e);
             }
+            // the kernel now delivers only the partner's datagrams on this link: a stranger's flood costs nothing here
+            channel.connect(new InetSocketAddress(partner.get(), pair.heartbeatPort()));
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ, link);
-            partnerSockets.put(link, new InetSocketAddress(partner.get(), pair.heartbeatPort()));
             network.addresses().deviceOf(own.get()).ifPresent(device -> devices.put(link, device));
         }
     }
@@ -410,7 +427,7 @@ public final class PairController implements AutoCloseable {
             codec.encode(heartbeat, buffer);
             buffer.flip();
             try {
-                entry.getValue().send(buffer, partnerSockets.get(entry.getKey()));
+                entry.getValue().write(buffer);
                 sent++;
             } catch (IOException e) {
                 log.debug("heartbeat on the {} link: {}", entry.getKey(), e.getMessage());
@@ -418,45 +435,55 @@ public final class PairController implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads at most {@link #READS_PER_WAKEUP} datagrams from each ready socket; what is left keeps the socket
+     * ready, so the next select returns at once, after the loop has sent what was due.
+     */
     private void receive() throws IOException {
         var selected = selector.selectedKeys();
         for (SelectionKey key : selected) {
             Link link = (Link) key.attachment();
             DatagramChannel channel = (DatagramChannel) key.channel();
-            while (true) {
+            for (int read = 0; read < READS_PER_WAKEUP; read++) {
                 buffer.clear();
-                SocketAddress from = channel.receive(buffer);
+                SocketAddress from;
+                try {
+                    from = channel.receive(buffer);
+                } catch (PortUnreachableException e) {
+                    // an ICMP answer to a heartbeat sent while the partner was not listening: it is not running
+                    continue;
+                }
                 if (from == null) {
                     break;
                 }
                 buffer.flip();
-                accept(link, from, System.nanoTime());
+                accept(link, ((InetSocketAddress) from).getAddress(), System.nanoTime());
             }
         }
         selected.clear();
     }
 
-    private void accept(Link link, SocketAddress from, long now) {
-        InetAddress source = ((InetSocketAddress) from).getAddress();
-        PairAddresses pairAddresses = addresses.orElseThrow();
-        if (!source.equals(pairAddresses.partnerPublic()) && !pairAddresses.partnerPrivate().map(source::equals).orElse(false)) {
-            reject(now, "from " + AddressText.of(source) + ", which is not the partner");
-            return;
-        }
+    /** A datagram from the partner's address on {@code link} (the socket is connected to it): cheap checks first. */
+    private void accept(Link link, InetAddress source, long now) {
         Heartbeat heartbeat;
         try {
             heartbeat = codec.decode(buffer);
             replayGuards.get(link).check(heartbeat);
         } catch (BadHeartbeat e) {
-            reject(now, "from " + AddressText.of(source) + ": " + e.getMessage());
+            reject(now, source, e.getMessage());
             return;
         }
         if (heartbeat.role() == election.role()) {
-            reject(now, "from " + AddressText.of(source) + ", which says it is the " + heartbeat.role().name().toLowerCase(
-                    Locale.ROOT) + " too: check primary and backup in lvs.cf on both routers");
+            reject(now, source, "it says it is the " + heartbeat.role().name().toLowerCase(Locale.ROOT)
+                    + " too: check primary and backup in lvs.cf on both routers");
             return;
         }
         received++;
+        if (lastAccepted != Long.MIN_VALUE && now - lastAccepted > pair.deadtime().toNanos() / 2) {
+            log.warn("the partner's heartbeats resumed after {} ms of silence (deadtime {} ms)",
+                    TimeUnit.NANOSECONDS.toMillis(now - lastAccepted), pair.deadtime().toMillis());
+        }
+        lastAccepted = now;
         if (heartbeat.configFingerprint() != fingerprint && !mismatchLogged) {
             mismatchLogged = true;
             log.warn("CONFIG MISMATCH: the partner {} runs a different lvs.cf (fingerprint {} here, {} there);"
@@ -469,12 +496,17 @@ public final class PairController implements AutoCloseable {
         election.heartbeat(link, heartbeat, now);
     }
 
-    private void reject(long now, String why) {
+    /** Counts a rejected datagram; a flood of the same rejection builds its text once. */
+    private void reject(long now, InetAddress source, String why) {
         rejected++;
-        lastRejection = why;
+        if (!source.equals(lastRejectedFrom) || !why.equals(lastRejectedWhy)) {
+            lastRejectedFrom = source;
+            lastRejectedWhy = why;
+            lastRejection = "from " + AddressText.of(source) + ": " + why;
+        }
         if (now - lastRejectionLog > TimeUnit.SECONDS.toNanos(10)) {
             lastRejectionLog = now;
-            log.warn("heartbeat rejected {} ({} rejected so far)", why, rejected);
+            log.warn("heartbeat rejected {} ({} rejected so far)", lastRejection, rejected);
         }
     }
 
@@ -505,11 +537,16 @@ public final class PairController implements AutoCloseable {
         return String.valueOf(duration.toMillis() / 1000.0);
     }
 
+    /** A standalone router becomes active at every start and inactive at every stop: nothing to warn about. */
+    private Level roleChangeLevel() {
+        return addresses.isEmpty() ? Level.INFO : Level.WARN;
+    }
+
     /** The election's decisions, carried out on the actions thread in the order they were taken. */
     private final class ElectionActions implements Election.Actions {
         @Override
         public void activate(String reason) {
-            log.warn("becoming ACTIVE: {}", reason);
+            log.atLevel(roleChangeLevel()).log("becoming ACTIVE: {}", reason);
                         long decision = decisions.incrementAndGet();
             actions.execute(() -> {
                 // each address is announced as soon as it is up: the first VIP does not wait for the rest;
@@ -537,7 +574,7 @@ public final class PairController implements AutoCloseable {
 
         @Override
         public void deactivate(String reason) {
-            log.warn("becoming INACTIVE: {}", reason);
+            log.atLevel(roleChangeLevel()).log("becoming INACTIVE: {}", reason);
                         decisions.incrementAndGet();
             actions.execute(() -> {
                                 announcements.cancel();

@@ -73,10 +73,11 @@ public record ProgramProbe(String command, Optional<String> expect, Duration tim
     }
 
     private ProbeResult judge(int exitCode, String output) {
-        if (exitCode != 0) {
-            return ProbeResult.down("exit code " + exitCode + quoted(output));
-        }
+        // the output as compared with expect, and shown the same way whether the check passes or not
         String printed = output.endsWith("\n") ? output.substring(0, output.length() - 1) : output;
+        if (exitCode != 0) {
+            return ProbeResult.down("exit code " + exitCode + quoted(printed));
+        }
         if (expect.isPresent() && !expect.get().equals(printed)) {
             return ProbeResult.down("unexpected output" + quoted(printed));
         }

@@ -45,6 +45,8 @@ public record RouterPair(
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofMillis(200);
     public static final Duration DEFAULT_DEADTIME = Duration.ofMillis(600);
     public static final Duration DEFAULT_FAILBACK_DELAY = Duration.ofSeconds(30);
+    /** The shortest heartbeat key accepted, in UTF-8 bytes: 128 bits, as many as a random key needs. */
+    public static final int MIN_HEARTBEAT_KEY_BYTES = 16;
 
     public RouterPair {
         Objects.requireNonNull(primary, "primary");

@@ -2,6 +2,7 @@ package io.fulcrum.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 
 /** Adds and removes addresses on this host's interfaces (what {@code ip addr} does). */
@@ -9,6 +10,14 @@ public interface Addresses {
 
     /** The device that holds {@code address} now, if any interface does. */
     Optional<String> deviceOf(InetAddress address) throws IOException;
+
+    /**
+     * The addresses {@code device} (a base interface, e.g. {@code eth0}) holds now, of both families,
+     * each with its prefix length and alias label.
+     *
+     * @throws IOException when there is no such device, or the kernel does not answer
+     */
+    List<HostAddress> on(String device) throws IOException;
 
     /**
      * Puts the address on its device; IPv6 addresses skip duplicate address detection.

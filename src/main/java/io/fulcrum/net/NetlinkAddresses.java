@@ -10,12 +10,14 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Addresses through rtnetlink: one RTM_NEWADDR or RTM_DELADDR request per change on a socket
- * opened for that call, so a takeover costs no process per address; {@link #deviceOf} reads an
+ * opened for that call, so a takeover costs no process per address; {@link #deviceOf} and {@link #on} read an
  * RTM_GETADDR dump. The socket, like {@code if_nametoindex}, belongs to the calling thread's
  * network namespace. A request carries
  * what {@code ip addr add|del A/P dev D [label L] [nodad]} sends: IFA_LOCAL and IFA_ADDRESS both
@@ -88,6 +90,52 @@ public final class NetlinkAddresses implements Addresses {
             throw new IOException("cannot find the device that holds " + address.getHostAddress() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<HostAddress> on(String device) throws IOException {
+        int index;
+        try {
+            index = Posix.ifNameToIndex(device);
+        } catch (ErrnoException e) {
+            throw new IOException("this host has no device " + device, e);
+        }
+        ByteBuffer request = header(RTM_GETADDR, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+        // AF_UNSPEC: both families, as `ip addr show dev D` asks
+        request.put((byte) 0).put(new byte[IFADDRMSG_SIZE - 1]);
+        List<HostAddress> held = new ArrayList<>();
+        try {
+            exchange(finish(request), datagram -> {
+                for (int at = 0; at + NLMSGHDR_SIZE <= datagram.limit(); at = align(at + datagram.getInt(at))) {
+                    if (datagram.getInt(at) < NLMSGHDR_SIZE) {
+                        throw new IOException("rtnetlink sent a malformed message (length " + datagram.getInt(at) + ")");
+                    }
+                    short type = datagram.getShort(at + 4);
+                    if (type == NLMSG_DONE) {
+                        return true;
+                    }
+                    if (type == NLMSG_ERROR) {
+                        throw new IOException("the address dump failed: "
+                                + Posix.strerror(-datagram.getInt(at + NLMSGHDR_SIZE)));
+                    }
+                    if (type == RTM_NEWADDR && datagram.getInt(at + NLMSGHDR_SIZE + 4) == index) {
+                        byte[] raw = local(datagram, at);
+                        if (raw == null) {
+                            continue;
+                        }
+                        int prefix = Byte.toUnsignedInt(datagram.get(at + NLMSGHDR_SIZE + 1));
+                        InetAddress address = InetAddress.getByAddress(raw);
+                        Optional<String> label = label(datagram, at).filter(l -> !l.equals(device));
+                        held.add(new HostAddress(address, prefix, device,
+                                address instanceof Inet6Address ? Optional.empty() : label));
+                    }
+                }
+                return false;
+            });
+        } catch (IOException e) {
+            throw new IOException("cannot read the addresses of " + device + ": " + e.getMessage(), e);
+        }
+        return held;
     }
 
     @Override
@@ -219,6 +267,28 @@ public final class NetlinkAddresses implements Addresses {
             }
         }
         return address;
+    }
+
+    /** The IFA_LABEL of the RTM_NEWADDR at {@code at} (IPv4 only), without its terminating NUL. */
+    private static Optional<String> label(ByteBuffer datagram, int at) {
+        int end = at + datagram.getInt(at);
+        for (int attribute = at + NLMSGHDR_SIZE + IFADDRMSG_SIZE; attribute + 4 <= end;
+                attribute = align(attribute + Short.toUnsignedInt(datagram.getShort(attribute)))) {
+            int length = Short.toUnsignedInt(datagram.getShort(attribute));
+            if (length < 4) {
+                break;
+            }
+            if (datagram.getShort(attribute + 2) == IFA_LABEL) {
+                byte[] text = new byte[length - 4];
+                datagram.get(attribute + 4, text);
+                int nul = 0;
+                while (nul < text.length && text[nul] != 0) {
+                    nul++;
+                }
+                return Optional.of(new String(text, 0, nul, StandardCharsets.US_ASCII));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The errno of the NLMSG_ERROR that answers a request (0 is the ACK). */

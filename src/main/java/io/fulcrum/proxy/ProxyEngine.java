@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link Relay} per client connection on the accepting event loop.
  *
  * <p>Threading: {@link #apply}, {@link #drain} and {@link #close} run on the control side and are
- * serialised on this object; relays live on their event loops and read the current snapshot from
- * the table once per new connection.
+ * serialised on this object (drain only while it closes the listeners: a snapshot that comes while
+ * it waits for connections to end still drains leavers but opens nothing); relays live on their
+ * event loops and read the current snapshot from the table once per new connection.
  */
 public final class ProxyEngine implements Engine {
 
@@ -62,6 +64,14 @@ public final class ProxyEngine implements Engine {
     private final int threads;
     private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+    /** The open connections of each real server, so that a snapshot touches only those whose server left or came back. */
+    private final ConcurrentHashMap<PoolMember, Set<Relay>> relaysByMember = new ConcurrentHashMap<>();
+    /** Real servers that have connections but are in no pool of the snapshot in force: their connections drain. */
+    private volatile Set<PoolMember> leaving = Set.of();
+    /** Tasks posted to connections by snapshots (drain or keep), for the tests that bound a snapshot's cost. */
+    private final LongAdder relayNotices = new LongAdder();
+    /** Set once a stop has begun: no listener is opened again, whatever snapshot comes. */
+    private boolean stopping;
     private final Set<ServiceKey> warnedUdp = new HashSet<>();
     private final TimeWait timeWait = new TimeWait();
 
@@ -107,8 +117,34 @@ public final class ProxyEngine implements Engine {
         relays.remove(relay);
     }
 
+    /** The relay is bound to {@code member} now; one placed on a real server that is leaving drains too. */
+    void placed(Relay relay, PoolMember member) {
+        relaysByMember.compute(member, (m, set) -> {
+            Set<Relay> relaysOfMember = set == null ? ConcurrentHashMap.newKeySet() : set;
+            relaysOfMember.add(relay);
+            return relaysOfMember;
+        });
+        // After the index: a snapshot that marked the member leaving either saw this relay or is seen here.
+        if (leaving.contains(member)) {
+            relayNotices.increment();
+            relay.drainWithin(relay.drainTimeout());
+        }
+    }
+
+    void unplaced(Relay relay, PoolMember member) {
+        relaysByMember.computeIfPresent(member, (m, set) -> {
+            set.remove(relay);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
     @Override
     public synchronized void apply(TableSnapshot snapshot) {
+        if (stopping) {
+            // A health event or a reload during the drain: listeners stay closed, leavers still drain.
+            drainLeavers(snapshot);
+            return;
+        }
         Map<InetSocketAddress, ServiceKey> wanted = new HashMap<>();
         for (VirtualServerEntry entry : snapshot.entries()) {
             VirtualServer virtualServer = entry.config();
@@ -138,7 +174,7 @@ public final class ProxyEngine implements Engine {
             if (!listeners.containsKey(want.getKey())) {
                 try {
                     listeners.put(want.getKey(), new Listener(listen(want.getKey(), want.getValue()), want.getValue()));
-                    log.info("listening on {} for {}", text(want.getKey()), want.getValue().label());
+                    log.info("listening on TCP {}{}", text(want.getKey()), want.getValue() instanceof ServiceKey.Fwmark f ? " for fwmark " + f.mark() : "");
                 } catch (RuntimeException e) {
                     log.error("{}", e.getMessage());
                     failure = failure == null ? e : failure;
@@ -199,28 +235,45 @@ public final class ProxyEngine implements Engine {
     /**
      * Connections to a real server that is no longer in its virtual server's pool (a reload removed it,
      * or its check failed) run on until the virtual server's drain_timeout, then are cut; one that is
-     * back in the pool before that keeps running.
+     * back in the pool before that keeps running. Only the connections of real servers that left or
+     * came back are told, so a snapshot that changes a weight costs nothing per open connection.
      */
     private void drainLeavers(TableSnapshot snapshot) {
-        Map<ServiceKey, Set<PoolMember>> serving = new HashMap<>();
+        Set<PoolMember> serving = new HashSet<>();
         for (VirtualServerEntry entry : snapshot.entries()) {
-            Set<PoolMember> members = new HashSet<>(entry.pool());
-            entry.sorryServer().ifPresent(members::add);
-            serving.put(entry.config().key(), members);
+            serving.addAll(entry.pool());
+            entry.sorryServer().ifPresent(serving::add);
         }
-        for (Relay relay : relays) {
-            PoolMember member = relay.member();
-            if (member == null) {
-                continue;
-            }
-            if (serving.getOrDefault(relay.service(), Set.of()).contains(member)) {
-                relay.keep();
-            } else {
-                relay.drainWithin(snapshot.entry(relay.service())
-                        .map(entry -> entry.config().proxy().drainTimeout())
-                        .orElse(relay.drainTimeout()));
+        Set<PoolMember> before = leaving;
+        Set<PoolMember> now = new HashSet<>();
+        for (PoolMember member : relaysByMember.keySet()) {
+            if (!serving.contains(member)) {
+                now.add(member);
             }
         }
+        leaving = Set.copyOf(now);
+        for (PoolMember member : now) {
+            if (!before.contains(member)) {
+                for (Relay relay : relaysByMember.getOrDefault(member, Set.of())) {
+                    relayNotices.increment();
+                    relay.drainWithin(snapshot.entry(relay.service())
+                            .map(entry -> entry.config().proxy().drainTimeout())
+                            .orElse(relay.drainTimeout()));
+                }
+            }
+        }
+        for (PoolMember member : before) {
+            if (!now.contains(member)) {
+                for (Relay relay : relaysByMember.getOrDefault(member, Set.of())) {
+                    relayNotices.increment();
+                    relay.keep();
+                }
+            }
+        }
+    }
+
+    long relayNotices() {
+        return relayNotices.sum();
     }
 
     @Override
@@ -229,8 +282,11 @@ public final class ProxyEngine implements Engine {
     }
 
     @Override
-    public synchronized int drain(Duration limit) {
-        closeListeners();
+    public int drain(Duration limit) {
+        synchronized (this) {
+            stopping = true;
+            closeListeners();
+        }
         long deadline = System.nanoTime() + limit.toNanos();
         while (openRelays() > 0 && System.nanoTime() < deadline) {
             try {
@@ -243,6 +299,11 @@ public final class ProxyEngine implements Engine {
         int cut = openRelays();
         relays.forEach(Relay::closeBoth);
         return cut;
+    }
+
+    /** Bytes read from one side and not yet written to the other, over every connection (back-pressure's bound). */
+    long bufferedBytes() {
+        return relays.stream().mapToLong(Relay::bufferedBytes).sum();
     }
 
     private int openRelays() {
@@ -266,6 +327,7 @@ public final class ProxyEngine implements Engine {
 
     @Override
     public synchronized void close() {
+        stopping = true;
         closeListeners();
         relays.forEach(Relay::closeBoth);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -9,18 +9,22 @@ import io.fulcrum.table.PoolMember;
 import io.fulcrum.table.VirtualServerEntry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.ReadHangUpInterest;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +36,14 @@ import org.slf4j.LoggerFactory;
  * the upstream connect (with retries on other real servers), the relay in both directions with
  * back-pressure, half-close, idle timeouts and IPVS's accounting.
  *
- * <p>Back-pressure: each side reads again only once its last read has been written to the other
- * side, so at most one read's worth of bytes per direction is ever buffered here.
+ * <p>The byte pump ({@link Side}) follows Netty's proxy example and Envoy's TcpProxy: each side
+ * reads again only once its last read has been written to the other side, so at most one read's
+ * worth of bytes per direction is ever held here, after a FIN too; bytes read from the client
+ * before the upstream is connected are kept and written first; a FIN is passed on only after the
+ * last write of that direction completed, and the connection is closed only once both FINs have
+ * been passed on (or, when one side goes away, after what was read from it has been flushed).
+ * Half-close is a state of each direction. IPVS's accounting (the connection's state and the real
+ * server's counters) is kept apart, in {@link #finSeen} and {@link #closed}.
  */
 final class Relay {
 
@@ -60,19 +70,23 @@ final class Relay {
     private final InetSocketAddress clientAddress;
     private final InetSocketAddress virtualAddress;
     private final Flow flow;
+    private final Side clientSide = new Side(true);
     /** Real servers whose connect failed for this client; rarely needed, so made on the first failure. */
     private List<PoolMember> tried = List.of();
 
     // Event-loop confined, except where volatile: connections() reads those from the control side.
     private Channel upstream;
+    private Side upstreamSide;
+    private boolean upstreamConnected;
+    /** Client bytes read before the upstream was connected; made on the first such read. */
+    private ArrayDeque<ByteBuf> early;
     private Placement placement;
     private volatile PoolMember member;
     private volatile Duration drainTimeout = Duration.ZERO;
     private volatile State state = State.CONNECTING;
     private volatile long lastActivityNanos = System.nanoTime();
     private boolean countedActive;
-    private boolean clientInputDone;
-    private boolean upstreamInputDone;
+    private boolean raisedOverload;
     private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> drainDeadline;
 
@@ -86,7 +100,7 @@ final class Relay {
     }
 
     /** Called on the client channel's event loop when it becomes active. */
-    void start() {
+    private void start() {
         client.closeFuture().addListener((ChannelFutureListener) f -> closed());
         engine.register(this);
         VirtualServerEntry entry = engine.entry(service);
@@ -96,17 +110,19 @@ final class Relay {
             client.close();
             return;
         }
-        connect(entry, first, 0);
         scheduleIdleCheck();
+        connect(entry, first, 0);
     }
 
     private void connect(VirtualServerEntry entry, Placement chosen, int attempt) {
         placement = chosen;
         member = chosen.member();
         drainTimeout = entry.config().proxy().drainTimeout();
-        member.bind(true);
+        raisedOverload = member.bind(true);
         countedActive = true;
+        engine.placed(this, member);
         InetSocketAddress real = new InetSocketAddress(member.realServer().address(), member.realServer().port());
+        upstreamSide = new Side(false);
         ChannelFuture connect = new Bootstrap()
                 .group(client.eventLoop())
                 .channel(engine.transport().channel())
@@ -116,38 +132,69 @@ final class Relay {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(new Side(false))
+                .handler(upstreamSide)
                 .connect(real);
         upstream = connect.channel();
         connect.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
-                if (!client.isActive()) {
-                    upstream.close();
-                    return;
-                }
-                state = State.ESTABLISHED;
-                touch();
-                client.read();
-                upstream.read();
-                return;
-            }
-            unbindMember();
-            if (tried.isEmpty()) {
-                tried = new ArrayList<>(2);
-            }
-            tried.add(member);
-            VirtualServerEntry current = engine.entry(service);
-            Placement next = attempt < entry.config().proxy().connectRetries() && current != null && client.isActive()
-                    ? retryPlacement(current) : null;
-            log.debug("connect to {} for {} failed ({}); {}", real, clientAddress, f.cause().getMessage(),
-                    next == null ? "giving up" : "trying " + next.member().realServer().endpoint());
-            if (next == null) {
-                upstream = null;
-                client.close();
+                connected();
             } else {
-                connect(current, next, attempt + 1);
+                connectFailed(entry, attempt, real, f.cause());
             }
         });
+    }
+
+    private void connected() {
+        if (!client.isActive()) {
+            upstream.close();
+            return;
+        }
+        if (!dropReadHangUp(upstream)) {
+            return;
+        }
+        upstreamConnected = true;
+        state = State.ESTABLISHED;
+        touch();
+        if (early != null && !early.isEmpty()) {
+            ChannelFuture last = null;
+            for (ByteBuf data; (data = early.poll()) != null; ) {
+                last = upstream.write(data);
+            }
+            upstream.flush();
+            clientSide.wrote(last);
+        } else if (!clientSide.inputDone) {
+            client.read();
+        }
+        if (clientSide.inputDone) {
+            finSeen(true);
+            clientSide.forwardFin();
+        }
+        upstream.read();
+    }
+
+    private void connectFailed(VirtualServerEntry entry, int attempt, InetSocketAddress real, Throwable cause) {
+        PoolMember refused = member;
+        if (placement != null) {
+            refused.withdraw(countedActive, raisedOverload);
+            placement.release();
+            placement = null;
+        }
+        engine.unplaced(this, refused);
+        if (tried.isEmpty()) {
+            tried = new ArrayList<>(2);
+        }
+        tried.add(refused);
+        VirtualServerEntry current = engine.entry(service);
+        Placement next = attempt < entry.config().proxy().connectRetries() && current != null && client.isActive()
+                ? retryPlacement(current) : null;
+        log.debug("connect to {} for {} failed ({}); {}", real, clientAddress, cause.getMessage(),
+                next == null ? "giving up" : "trying " + next.member().realServer().endpoint());
+        if (next == null) {
+            upstream = null;
+            client.close();
+        } else {
+            connect(current, next, attempt + 1);
+        }
     }
 
     /** The scheduler's next choice, or the first untried usable real server when it repeats itself. */
@@ -163,15 +210,6 @@ final class Relay {
             }
         }
         return null;
-    }
-
-    private void unbindMember() {
-        if (placement == null) {
-            return;
-        }
-        member.unbind(countedActive);
-        placement.release();
-        placement = null;
     }
 
     private void touch() {
@@ -198,6 +236,23 @@ final class Relay {
         idleCheck = client.eventLoop().schedule(this::scheduleIdleCheck, remaining, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * IPVS's accounting of a FIN: the first one takes an established connection out of the active
+     * states, and the half-closed timeout applies from then on.
+     */
+    private void finSeen(boolean fromClient) {
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        state = fromClient ? State.CLIENT_FIN : State.SERVER_FIN;
+        member.counters().deactivate();
+        countedActive = false;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        scheduleIdleCheck();
+    }
+
     /** The real server left the pool: this connection may run until {@code limit}, then it is cut. */
     void drainWithin(Duration limit) {
         client.eventLoop().execute(() -> {
@@ -217,6 +272,7 @@ final class Relay {
         });
     }
 
+    /** Cuts the connection now (timeouts, drain limits, a failed write): what is unwritten is lost. */
     void closeBoth() {
         client.close();
         if (upstream != null) {
@@ -225,7 +281,31 @@ final class Relay {
     }
 
     /**
-     * Both sides are closed. As in IPVS, a connection that was established stays counted as
+     * Back-pressure after a FIN ({@link ReadHangUpInterest}); done before the first read is asked for,
+     * since Netty loses a read asked for before the change. False when it failed: the connection is cut.
+     */
+    private boolean dropReadHangUp(Channel channel) {
+        try {
+            ReadHangUpInterest.drop(channel);
+            return true;
+        } catch (IOException e) {
+            log.debug("{} -> {}: {}", clientAddress, virtualAddress, e.toString());
+            closeBoth();
+            return false;
+        }
+    }
+
+    /** Closes once what was already written to it has been flushed (Netty's closeOnFlush). */
+    private static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /**
+     * The client channel is closed. As in IPVS, a connection that was established stays counted as
      * inactive for the half-closed timeout (its TIME_WAIT): {@link TimeWait} keeps that accounting
      * without keeping this object and its channels.
      */
@@ -235,7 +315,15 @@ final class Relay {
         }
         boolean wasConnected = state != State.CONNECTING;
         if (upstream != null) {
-            upstream.close();
+            if (upstreamConnected) {
+                closeOnFlush(upstream);
+            } else {
+                upstream.close();
+            }
+        }
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early.clear();
         }
         if (idleCheck != null) {
             idleCheck.cancel(false);
@@ -243,6 +331,7 @@ final class Relay {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
+        PoolMember last = member;
         if (wasConnected && placement != null) {
             if (countedActive) {
                 member.counters().deactivate();
@@ -253,7 +342,14 @@ final class Relay {
             placement = null;
         } else {
             state = State.CLOSED;
-            unbindMember();
+            if (placement != null) {
+                member.unbind(countedActive);
+                placement.release();
+                placement = null;
+            }
+        }
+        if (last != null) {
+            engine.unplaced(this, last);
         }
         engine.unregister(this);
     }
@@ -283,24 +379,57 @@ final class Relay {
         return new ConnectionView(Protocol.TCP, state.ipvsName, Duration.ofNanos(left), clientAddress, virtualAddress, real);
     }
 
-    ChannelInboundHandlerAdapter clientHandler() {
-        return new Side(true);
+    /** Bytes read from one side and not yet written to the other (for the back-pressure tests). */
+    long bufferedBytes() {
+        ArrayDeque<ByteBuf> kept = early;
+        long held = 0;
+        if (kept != null) {
+            for (ByteBuf data : kept.toArray(ByteBuf[]::new)) {
+                held += data.readableBytes();
+            }
+        }
+        return held + pendingWrites(client) + pendingWrites(upstream);
     }
 
-    /** Reads one side and writes to the other; {@code fromClient} tells which side this is. */
+    private static long pendingWrites(Channel channel) {
+        var outbound = channel == null ? null : channel.unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    }
+
+    ChannelInboundHandlerAdapter clientHandler() {
+        return clientSide;
+    }
+
+    /** One direction of the byte pump: reads this side, writes to the other. */
     private final class Side extends ChannelInboundHandlerAdapter {
 
         private final boolean fromClient;
-        /** The last write of this side's bytes to the peer: a FIN must not overtake it. */
+        /** The last write of this side's bytes to the other side: a FIN must not overtake it. */
         private ChannelFuture lastWrite;
+        /** This side's FIN was read. */
+        private boolean inputDone;
+        /** ... and passed on to the other side, after every byte before it. */
+        private boolean finForwarded;
 
         Side(boolean fromClient) {
             this.fromClient = fromClient;
         }
 
+        private Channel self() {
+            return fromClient ? client : upstream;
+        }
+
+        private Channel peer() {
+            return fromClient ? upstream : client;
+        }
+
+        private Side other() {
+            return fromClient ? upstreamSide : clientSide;
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            if (fromClient) {
+            if (fromClient && dropReadHangUp(client)) {
                 start();
             }
             ctx.fireChannelActive();
@@ -308,25 +437,45 @@ final class Relay {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            Channel peer = fromClient ? upstream : client;
-            if (peer == null || !peer.isActive() || !(msg instanceof ByteBuf data)) {
+            if (!(msg instanceof ByteBuf data)) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
             touch();
             PoolMember current = member;
-            if (fromClient) {
-                current.counters().addInBytes(data.readableBytes());
-            } else {
-                current.counters().addOutBytes(data.readableBytes());
-            }
-            Channel self = ctx.channel();
-            lastWrite = peer.writeAndFlush(data);
-            lastWrite.addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    self.read();
+            if (current != null) {
+                if (fromClient) {
+                    current.counters().addInBytes(data.readableBytes());
                 } else {
+                    current.counters().addOutBytes(data.readableBytes());
+                }
+            }
+            if (fromClient && !upstreamConnected) {
+                // Read before the upstream is ready (a transport that reads on its own): kept, and no
+                // further read is asked for until these are written.
+                if (early == null) {
+                    early = new ArrayDeque<>(2);
+                }
+                early.add(data);
+                return;
+            }
+            Channel peer = peer();
+            if (peer == null || !peer.isActive()) {
+                data.release();
+                closeBoth();
+                return;
+            }
+            wrote(peer.writeAndFlush(data));
+        }
+
+        /** Reads this side again once the other side has taken the last read. */
+        void wrote(ChannelFuture write) {
+            lastWrite = write;
+            write.addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
                     closeBoth();
+                } else if (!inputDone) {
+                    self().read();
                 }
             });
         }
@@ -338,39 +487,52 @@ final class Relay {
                 return;
             }
             touch();
-            Channel peer = fromClient ? upstream : client;
-            if (fromClient) {
-                clientInputDone = true;
-            } else {
-                upstreamInputDone = true;
+            inputDone = true;
+            if (fromClient && !upstreamConnected) {
+                return; // passed on once connected, after the early bytes
             }
-            if (clientInputDone && upstreamInputDone) {
+            finSeen(fromClient);
+            forwardFin();
+        }
+
+        /** Passes this side's FIN on after the last write; closes once both FINs have been passed on. */
+        void forwardFin() {
+            Channel peer = peer();
+            if (!(peer instanceof DuplexChannel duplex) || !peer.isActive()) {
                 closeBoth();
                 return;
             }
-            if (state == State.ESTABLISHED) {
-                // IPVS: a FIN takes the connection out of the active states
-                state = fromClient ? State.CLIENT_FIN : State.SERVER_FIN;
-                member.counters().deactivate();
-                countedActive = false;
-                // the half-closed timeout applies from now on
-                idleCheck.cancel(false);
-                scheduleIdleCheck();
-            }
-            if (!(peer instanceof DuplexChannel duplex) || !peer.isActive()) {
-                closeBoth();
-            } else if (lastWrite == null || lastWrite.isDone()) {
-                duplex.shutdownOutput();
+            if (lastWrite == null || lastWrite.isDone()) {
+                shutdownOutput(duplex);
             } else {
-                // Shutting the output down now would fail the write still queued: FIN after the data.
-                lastWrite.addListener((ChannelFutureListener) f -> duplex.shutdownOutput());
+                lastWrite.addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        shutdownOutput(duplex);
+                    }
+                });
             }
+        }
+
+        private void shutdownOutput(DuplexChannel peer) {
+            peer.shutdownOutput().addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    closeBoth();
+                    return;
+                }
+                finForwarded = true;
+                Side other = other();
+                if (other != null && other.finForwarded) {
+                    closeBoth();
+                }
+            });
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!fromClient && state != State.CONNECTING) {
-                closeBoth();
+            // The client's end is handled by closed(); a real server that went away takes the client
+            // with it once the bytes read from it are flushed.
+            if (!fromClient && upstreamConnected && this == upstreamSide) {
+                closeOnFlush(client);
             }
             ctx.fireChannelInactive();
         }
@@ -379,7 +541,7 @@ final class Relay {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("{} side of {} -> {}: {}", fromClient ? "client" : "real server", clientAddress, virtualAddress,
                     cause.toString());
-            closeBoth();
+            ctx.close();
         }
     }
 }

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * IPVS persistence templates of one virtual server (ipvs.md 2.4): a client network, the client's
@@ -28,6 +30,9 @@ public final class PersistenceTable {
      * and calls {@link #release()} when it ends.
      */
     public final class Template {
+        /** {@link #controlled} once the sweep has dropped the template: nothing may take it again. */
+        private static final int SWEPT = -1;
+
         private final InetAddress network;
         final RealServerCounters member;
         private volatile long expiresAtNanos;
@@ -41,11 +46,33 @@ public final class PersistenceTable {
 
         /** The connection this template placed has ended. */
         public void release() {
-            controlled.updateAndGet(n -> n > 0 ? n - 1 : 0);
+            controlled.updateAndGet(n -> n > 0 ? n - 1 : n);
+        }
+
+        /** Counts one more connection and re-arms the timeout; false when expired or swept. */
+        private boolean take(long now) {
+            if (expired(now)) {
+                return false;
+            }
+            int n;
+            do {
+                n = controlled.get();
+                if (n == SWEPT) {
+                    return false;
+                }
+            } while (!controlled.compareAndSet(n, n + 1));
+            expiresAtNanos = now + timeoutNanos;
+            return true;
+        }
+
+        /** Marks an expired template swept, unless a connection took it meanwhile. */
+        private boolean sweep(long now) {
+            return now - expiresAtNanos >= 0 && controlled.compareAndSet(0, SWEPT);
         }
 
         boolean expired(long now) {
-            return controlled.get() == 0 && now - expiresAtNanos >= 0;
+            int n = controlled.get();
+            return n == SWEPT || (n == 0 && now - expiresAtNanos >= 0);
         }
     }
 
@@ -68,44 +95,66 @@ public final class PersistenceTable {
     }
 
     /**
-     * The live template of the client's network, re-armed and counting one more controlled
-     * connection, or null when there is none (then the caller schedules and calls {@link #remember}).
+     * Places a new connection from {@code client}: through its network's live template when the
+     * template's real server is still in the pool ({@code inPool} finds it, null if it left:
+     * IPVS's template check), else where {@code schedule} says, recording a new template. Null
+     * when there is no template to honour and the scheduler has nothing.
+     *
+     * <p>A template is created atomically per client network (under the map's bin lock, which
+     * only connections of networks in the same bin ever wait for): connections of one network that
+     * arrive at once on different event loops all go where the first one was scheduled. A hit,
+     * the common case, takes no lock.
      */
-    Template lookup(InetAddress client) {
+    Placement place(InetAddress client, Function<RealServerCounters, PoolMember> inPool,
+                    Supplier<PoolMember> schedule) {
         InetAddress key = network(client);
-        Template template = templates.get(key);
-        if (template == null) {
-            return null;
-        }
         long now = nanoClock.getAsLong();
-        if (template.expired(now)) {
-            templates.remove(key, template);
+        Template existing = templates.get(key);
+        Placement placed = existing == null ? null : reuse(existing, now, inPool);
+        if (placed != null) {
+            return placed;
+        }
+        Placement[] created = new Placement[1];
+        templates.compute(key, (network, template) -> {
+            Placement reused = template == null ? null : reuse(template, now, inPool);
+            if (reused != null) {
+                created[0] = reused;
+                return template;
+            }
+            PoolMember chosen = schedule.get();
+            if (chosen == null) {
+                return null;
+            }
+            Template fresh = new Template(network, chosen.counters(), now);
+            created[0] = new Placement(chosen, fresh);
+            return fresh;
+        });
+        return created[0];
+    }
+
+    /** The placement {@code template} gives, or null when it has expired or its real server left the pool. */
+    private static Placement reuse(Template template, long now, Function<RealServerCounters, PoolMember> inPool) {
+        if (!template.take(now)) {
             return null;
         }
-        template.expiresAtNanos = now + timeoutNanos;
-        template.controlled.incrementAndGet();
-        return template;
+        PoolMember member = inPool.apply(template.member);
+        if (member == null) {
+            template.release();
+            return null;
+        }
+        return new Placement(member, template);
     }
 
-    /** IPVS's template check failed (its real server left the pool): the template is dropped. */
-    void invalidate(Template template) {
-        templates.remove(template.network, template);
-    }
-
-    /** Records the scheduler's choice for the client's network; the new template controls one connection. */
-    Template remember(InetAddress client, PoolMember member) {
-        InetAddress key = network(client);
-        Template fresh = new Template(key, member.counters(), nanoClock.getAsLong());
-        templates.put(key, fresh);
-        return fresh;
-    }
-
-    /** Drops expired templates; the control side calls this now and then. */
+    /** Drops expired templates; a control thread calls this now and then, never the data path. */
     public int expire() {
         long now = nanoClock.getAsLong();
-        int before = templates.size();
-        templates.values().removeIf(t -> t.expired(now));
-        return before - templates.size();
+        int swept = 0;
+        for (Template template : templates.values()) {
+            if (template.sweep(now) && templates.remove(template.network, template)) {
+                swept++;
+            }
+        }
+        return swept;
     }
 
     public int size() {

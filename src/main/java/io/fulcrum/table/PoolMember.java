@@ -92,9 +92,14 @@ public final class PoolMember implements Destination {
         return realServer.port();
     }
 
-    /** Binds a new connection here, under the thresholds in force. */
-    public void bind(boolean activeState) {
-        counters.bind(activeState, realServer.uThreshold());
+    /** Binds a new connection here, under the thresholds in force; true when that raised the overload flag. */
+    public boolean bind(boolean activeState) {
+        return counters.bind(activeState, realServer.uThreshold());
+    }
+
+    /** Takes back a bind whose connection never reached the real server. */
+    public void withdraw(boolean activeState, boolean raisedOverload) {
+        counters.withdraw(activeState, realServer.uThreshold(), raisedOverload);
     }
 
     public void unbind(boolean activeState) {

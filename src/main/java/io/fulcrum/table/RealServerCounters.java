@@ -21,12 +21,30 @@ public final class RealServerCounters {
     private final LongAdder outBytes = new LongAdder();
     private volatile boolean overloaded;
 
-    /** A new connection is bound here: active for TCP (it starts in SYN_RECV), inactive for UDP. */
-    public void bind(boolean activeState, int uThreshold) {
+    /**
+     * A new connection is bound here: active for TCP (it starts in SYN_RECV), inactive for UDP.
+     * Returns whether this bind raised the overload flag, for {@link #withdraw}.
+     */
+    public boolean bind(boolean activeState, int uThreshold) {
         (activeState ? active : inactive).incrementAndGet();
         connections.increment();
-        if (uThreshold != 0 && total() >= uThreshold) {
+        if (uThreshold != 0 && total() >= uThreshold && !overloaded) {
             overloaded = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A bound connection never reached the real server (its connect failed and it is retried
+     * elsewhere): it is taken back as if it had never been bound, from Conns too, and an overload
+     * flag it raised is lowered again unless the others still reach the upper threshold.
+     */
+    public void withdraw(boolean activeState, int uThreshold, boolean raisedOverload) {
+        (activeState ? active : inactive).decrementAndGet();
+        connections.decrement();
+        if (raisedOverload && total() < uThreshold) {
+            overloaded = false;
         }
     }
 

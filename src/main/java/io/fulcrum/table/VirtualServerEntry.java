@@ -73,21 +73,10 @@ public final class VirtualServerEntry {
             return sorry == null ? null : new Placement(sorry, null);
         }
         if (persistence != null) {
-            PersistenceTable.Template template = persistence.lookup(client);
-            if (template != null) {
-                PoolMember member = memberWith(template.member);
-                if (member != null) {
-                    return new Placement(member, template);
-                }
-                template.release();
-                persistence.invalidate(template);
-            }
+            return persistence.place(client, this::memberWith, () -> (PoolMember) scheduler.pick(flow));
         }
         PoolMember chosen = (PoolMember) scheduler.pick(flow);
-        if (chosen == null) {
-            return null;
-        }
-        return new Placement(chosen, persistence == null ? null : persistence.remember(client, chosen));
+        return chosen == null ? null : new Placement(chosen, null);
     }
 
     private PoolMember memberWith(RealServerCounters counters) {

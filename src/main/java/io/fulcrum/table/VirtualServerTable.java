@@ -12,19 +12,27 @@ import io.fulcrum.schedule.Schedulers;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
  * The single writer of runtime state (shared/design.md): merges the configuration and the health
  * of each real server into immutable {@link TableSnapshot}s, published through one atomic
- * reference. A reload is applied as a diff: a virtual server with the same service key keeps its
- * scheduler state and persistence templates (when their settings are unchanged), and a real
- * server with the same address and port keeps its counters and health.
+ * reference. A reload is applied as a diff: a virtual server keeps its scheduler state and
+ * persistence templates (when their settings are unchanged), and a real server with the same
+ * address and port keeps its counters and health.
+ *
+ * <p>A virtual server is the same across a reload when it keeps its name (its {@code virtual NAME}
+ * block, which also names its health checks), whatever its address, port or firewall mark: moving
+ * a service to another key keeps its real servers in the pool. A virtual server whose name is new
+ * takes over the state of the one that had its service key, unless that one's name is still in the
+ * new configuration (then it is claimed by name), so no two virtual servers share one state.
  *
  * <p>All writes are serialised on this object and run on the control side; the data path only
  * calls {@link #snapshot()}.
@@ -79,10 +87,19 @@ public final class VirtualServerTable {
      * then), except where the virtual server's check is {@code none}.
      */
     public synchronized TableSnapshot apply(Config config) {
+        Map<String, ServiceState> byName = new HashMap<>();
+        services.values().forEach(state -> byName.put(state.config().name(), state));
+        Set<String> names = new HashSet<>();
+        config.virtualServers().stream().filter(VirtualServer::active).forEach(v -> names.add(v.name()));
         Map<ServiceKey, ServiceState> next = new LinkedHashMap<>();
         for (VirtualServer virtualServer : config.virtualServers()) {
             if (virtualServer.active()) {
-                next.put(virtualServer.key(), carryOver(virtualServer, services.get(virtualServer.key())));
+                ServiceState old = byName.get(virtualServer.name());
+                if (old == null) {
+                    old = services.get(virtualServer.key());
+                    old = old == null || names.contains(old.config().name()) ? null : old;
+                }
+                next.put(virtualServer.key(), carryOver(virtualServer, old));
             }
         }
         services = next;
@@ -98,15 +115,41 @@ public final class VirtualServerTable {
      * the real server may have been removed by a reload while its check was running.
      */
     public synchronized TableSnapshot setHealth(MemberKey key, boolean inPool, int weight) {
-        ServiceState service = services.get(key.service());
-        MemberState member = service == null ? null : service.members().get(new RealServerAddress(key.address(), key.port()));
+        return setHealth(services.get(key.service()), key.address(), key.port(), inPool, weight);
+    }
+
+    /**
+     * The same, for a real server of the virtual server named {@code virtualServer}: the health
+     * monitor names its checks, and a reload may have moved the virtual server to another key.
+     */
+    public synchronized TableSnapshot setHealth(String virtualServer, InetAddress address, int port,
+                                                boolean inPool, int weight) {
+        ServiceState service = services.values().stream()
+                .filter(state -> state.config().name().equals(virtualServer)).findFirst().orElse(null);
+        return setHealth(service, address, port, inPool, weight);
+    }
+
+    private TableSnapshot setHealth(ServiceState service, InetAddress address, int port, boolean inPool, int weight) {
+        MemberState member = service == null ? null : service.members().get(new RealServerAddress(address, port));
         if (member == null || (member.inPool == inPool && member.member.weight() == weight)) {
             return current.get();
         }
         member.inPool = inPool;
         member.member.weight(weight);
-        entries.put(key.service(), build(service));
+        entries.put(service.config().key(), build(service));
         return publish();
+    }
+
+    /**
+     * Drops the persistence templates that have expired, in every virtual server; returns how many.
+     * Runs on a control thread now and then, so that memory is bounded by the live templates.
+     */
+    public int expireTemplates() {
+        int expired = 0;
+        for (VirtualServerEntry entry : current.get().entries()) {
+            expired += entry.persistence().map(PersistenceTable::expire).orElse(0);
+        }
+        return expired;
     }
 
     private ServiceState carryOver(VirtualServer config, ServiceState old) {

@@ -3,7 +3,6 @@ package io.fulcrum.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.security.auth.module.UnixSystem;
 import io.fulcrum.admin.wire.ConnectionEntry;
 import io.fulcrum.admin.wire.ReloadOutcome;
 import io.fulcrum.admin.wire.Status;
@@ -15,11 +14,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,13 +133,51 @@ class ControlServerTest {
     }
 
     @Test
-    void onlyRootAndTheDaemonsUserMayUseTheChannel() {
-        long self = new UnixSystem().getUid();
-        ControlServer.Routes routes = new ControlServer.Routes(source, () -> nextReload, self);
+    void onlyRootAndTheDaemonsUserMayUseTheChannel() throws Exception {
+        UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+        UserPrincipal self = users.lookupPrincipalByName(System.getProperty("user.name"));
+        ControlServer.Routes routes = new ControlServer.Routes(source, () -> nextReload, ControlServer.allowedUsers());
 
-        assertThat(routes.allows(0)).isTrue();
-        assertThat(routes.allows((int) self)).isTrue();
-        assertThat(routes.allows((int) self + 1)).isEqualTo(self + 1 == 0);
+        assertThat(routes.allows(users.lookupPrincipalByName("root"))).isTrue();
+        assertThat(routes.allows(self)).isTrue();
+        assertThat(routes.allows(users.lookupPrincipalByName("nobody"))).isEqualTo(self.getName().equals("nobody"));
+    }
+
+    /** The peer's credentials are checked on each connection, even where the file's mode lets anybody in. */
+    @Test
+    void anotherUserIsRefusedEvenThroughASocketOpenToAll() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to act as nobody");
+        start();
+        for (Path p = socket().getParent(); p.startsWith(dir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path program = dir.resolve("Raw.java");
+        Files.writeString(program, """
+                import java.net.UnixDomainSocketAddress;
+                import java.nio.ByteBuffer;
+                import java.nio.channels.SocketChannel;
+                class Raw {
+                    public static void main(String[] args) throws Exception {
+                        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(args[0]))) {
+                            c.write(ByteBuffer.wrap("POST /v1/reload HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 0\\r\\n\\r\\n".getBytes()));
+                            ByteBuffer b = ByteBuffer.allocate(4096);
+                            while (c.read(b) >= 0) { }
+                            System.out.print(new String(b.array(), 0, b.position()));
+                        }
+                    }
+                }
+                """);
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rw-r--r--"));
+        Process nobody = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), program.toString(),
+                socket().toString()).redirectErrorStream(true).start();
+
+        String answer = new String(nobody.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(nobody.waitFor()).as(answer).isZero();
+        assertThat(answer).startsWith("HTTP/1.1 403 Forbidden").contains("user nobody may not use this control socket");
+        assertThat(reloads).hasValue(0);
     }
 
     @Test

@@ -160,6 +160,21 @@ class TableStatusTest {
     }
 
     @Test
+    void theSorryServersRowIsMarkedAfterIpvsadmsColumns() {
+        apply(WEB);
+        for (PoolMember member : pool()) {
+            table.setHealth(new VirtualServerTable.MemberKey(table.snapshot().entries().getFirst().config().key(),
+                    member.realServer().address(), member.realServer().port()), false, 0);
+        }
+
+        List<String> rows = IpvsadmFormat.list(status.status()).lines().filter(l -> l.startsWith("  -> 1")).toList();
+
+        // ipvsadm's columns, blanks included, then the note: awk '{print $2, $5}' still reads Forward and ActiveConn
+        assertThat(rows).containsExactly(
+                "  -> 192.168.10.99:443            Route   1      0          0          sorry server");
+    }
+
+    @Test
     void persistenceMasksAreWrittenAsIpvsadmWritesThem() {
         assertThat(TableStatus.persistentMask(new Persistence(300, OptionalInt.of(24)), false)).isEqualTo("255.255.255.0");
         assertThat(TableStatus.persistentMask(new Persistence(300, OptionalInt.of(0)), false)).isEqualTo("0.0.0.0");

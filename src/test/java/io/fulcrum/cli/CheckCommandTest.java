@@ -2,11 +2,16 @@ package io.fulcrum.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fulcrum.net.Addresses;
+import io.fulcrum.net.HostAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -31,7 +36,7 @@ class CheckCommandTest {
         int exit = check(Path.of("examples/lvs.cf"));
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString().lines()).singleElement().asString()
+        assertThat(out.toString().lines().findFirst()).get().asString()
                 .startsWith("examples/lvs.cf: OK: ")
                 .contains("virtual server")
                 .contains("real server");
@@ -70,6 +75,8 @@ class CheckCommandTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(out.toString()).isEmpty();
+        // check applies nothing, valid file or not: it says whether the file is valid
+        assertThat(err.toString().lines().toList().getLast()).isEqualTo(file + ": 2 errors, not valid");
         assertThat(err.toString())
                 .contains(file + ":6: ")
                 .contains("fastest")
@@ -83,5 +90,57 @@ class CheckCommandTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("nope.cf").doesNotContain("Exception");
+    }
+
+    @Test
+    void theFloatingAddressesAreListedWithThePrefixTheDaemonWillUse() throws IOException {
+        Path file = dir.resolve("lvs.cf");
+        Files.writeString(file, """
+                network = nat
+                nat_router = 10.11.12.254 eth1:1
+                nat_nmask = 255.255.255.0
+                virtual web {
+                     active = 1
+                     address = 192.168.26.100 eth0:1
+                     vip_nmask = 0.0.0.0
+                }
+                """);
+        RecordingHost host = new RecordingHost("eth0", HostAddress.onDevice(InetAddress.ofLiteral("192.168.26.2"), 24, "eth0"));
+        CommandLine cli = new CommandLine(new CheckCommand(() -> host));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("-c", file.toString())).as(err.toString()).isZero();
+
+        assertThat(out.toString().lines().skip(1).toList()).containsExactly(
+                "floating addresses, as this host would bring them up when active:",
+                "  192.168.26.100/24 on eth0:1 (vip_nmask not given: the prefix of 192.168.26.2/24 on eth0, which covers it)",
+                "  10.11.12.254/24 on eth1:1 (from nat_nmask)");
+    }
+
+    /** One device with its own addresses; check only reads them. */
+    private record RecordingHost(String device, HostAddress own) implements Addresses {
+        @Override
+        public List<HostAddress> on(String name) throws IOException {
+            if (!name.equals(device)) {
+                throw new IOException("this host has no device " + name);
+            }
+            return List.of(own);
+        }
+
+        @Override
+        public Optional<String> deviceOf(InetAddress address) {
+            throw new UnsupportedOperationException("check only reads");
+        }
+
+        @Override
+        public void add(HostAddress address) {
+            throw new UnsupportedOperationException("check changes nothing");
+        }
+
+        @Override
+        public void remove(HostAddress address) {
+            throw new UnsupportedOperationException("check changes nothing");
+        }
     }
 }

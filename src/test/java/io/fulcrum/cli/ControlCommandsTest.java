@@ -119,15 +119,63 @@ class ControlCommandsTest {
         assertThat(out.toString()).startsWith("Fulcrum version 0.1.0 (engine=proxy (epoll))\n");
     }
 
-    @Test
-    void aConfigThatDoesNotParseNamesItsErrorsAndAsksForTheSocket() throws IOException {
+    /** The running daemon's file after a bad edit: its state_dir still says where the socket is. */
+    private Path editedBadly() throws IOException {
         Path config = dir.resolve("lvs.cf");
-        Files.writeString(config, "primary = 10.0.0.1\nbogus_key = 1\n");
+        Files.writeString(config, """
+                primary = 10.0.0.1
+                state_dir = %s
+                bogus_key = 1
+                virtual web {
+                     active = 1
+                     address = 10.0.0.100 eth0:1
+                     scheduler = fastest
+                }
+                """.formatted(socket().getParent()));
+        return config;
+    }
+
+    @Test
+    void statusFindsTheSocketInAFileWithErrorsAndNamesThem() throws IOException {
+        startDaemon();
+        Path config = editedBadly();
+
+        int exit = run("status", "--config", config.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("Fulcrum version 0.1.0 (engine=proxy (epoll))\n");
+        List<String> said = err.toString().lines().toList();
+        assertThat(said).hasSize(3);
+        assertThat(said.get(0)).isEqualTo(config + ":3: unknown key `bogus_key`");
+        assertThat(said.get(1)).startsWith(config + ":7: scheduler: unknown scheduler `fastest`");
+        assertThat(said.get(2)).isEqualTo(config + ": 2 errors remain (a reload would be rejected); control socket "
+                + socket());
+    }
+
+    @Test
+    void reloadFindsTheSocketInAFileWithErrorsAndLetsTheDaemonListThem() throws IOException {
+        nextReload = ReloadOutcome.rejected(List.of("lvs.cf:3: unknown key `bogus_key`"));
+        startDaemon();
+        Path config = editedBadly();
+
+        int exit = run("reload", "--config", config.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(config + ": 2 errors remain (a reload would be rejected); control socket "
+                + socket() + "\n" + """
+                lvs.cf:3: unknown key `bogus_key`
+                reload rejected: 1 error; the daemon keeps its current configuration
+                """);
+    }
+
+    @Test
+    void aConfigThatCannotBeReadAsksForTheSocket() {
+        Path config = dir.resolve("missing.cf");
 
         int exit = run("status", "--config", config.toString());
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains(config + ":2: ").contains("pass --socket PATH");
+        assertThat(err.toString()).contains(config + ": cannot read").contains("pass --socket PATH");
     }
 
     @Test
@@ -188,5 +236,11 @@ class ControlCommandsTest {
 
         assertThat(out.toString()).contains("-c, --connection").contains("--config=FILE").contains("--socket=PATH")
                 .contains("-c means the connection list");
+        // where a user meets IPVS's linger: a closed connection still counts, and holds what it held
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("A closed connection is not listed, but as in IPVS (TIME_WAIT) it stays in the InActConn")
+                .contains("for tcpfin_timeout (120 s by default), counting towards u_threshold and keeping its"
+                        + " persistence template alive")
+                .contains("ends with the note `sorry server`");
     }
 }

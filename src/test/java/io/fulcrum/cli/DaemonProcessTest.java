@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,11 +104,13 @@ class DaemonProcessTest {
         return text.append("}\n").toString();
     }
 
-    private Process start(Path config) throws IOException {
+    private Process start(Path config, String... jvmOptions) throws IOException {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c", config.toString(),
-                "--drain-timeout", "10")
+        List<String> command = new ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
+                "-c", config.toString(), "--drain-timeout", "10"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("daemon.log").toFile());
         return builder.start();
@@ -143,6 +146,42 @@ class DaemonProcessTest {
         cli.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
         cli.execute("status", "--socket", socket.toString());
         return out.toString();
+    }
+
+    private String reload(Path socket) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(out, true));
+        cli.execute("reload", "--socket", socket.toString());
+        return out.toString();
+    }
+
+    /** Where Netty's native epoll transport does not load, everything runs on NIO, control socket included. */
+    @Test
+    void servesStatusAndReloadWithoutTheNativeTransport() throws Exception {
+        int vport = freePort();
+        int r1 = echoServer("r1");
+        int r2 = echoServer("r2");
+        Path stateDir = dir.resolve("state");
+        Path socket = stateDir.resolve("fulcrum.sock");
+        Path config = dir.resolve("lvs.cf");
+        Files.writeString(config, lvsCf(stateDir, vport, r1));
+        daemon = start(config, "-Dio.netty.transport.noNative=true");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "r1".equals(firstLine(vport)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+        assertThat(status(socket)).contains("(engine=proxy (nio))").contains("127.0.0.1:" + r1);
+        assertThat(log()).contains("native epoll transport unavailable");
+
+        Files.writeString(config, lvsCf(stateDir, vport, r1, r2));
+        assertThat(reload(socket)).startsWith("reloaded: " + config + ": OK: 1 virtual server");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(socket).contains("127.0.0.1:" + r2));
+
+        signal(daemon, "TERM");
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).as(log()).isZero();
+        assertThat(socket).doesNotExist();
     }
 
     @Test
@@ -184,7 +223,19 @@ class DaemonProcessTest {
         }
         assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isZero();
-        assertThat(log()).contains("every connection ended");
         assertThat(stateDir.resolve("fulcrum.pid")).doesNotExist();
+        List<String> lines = log().lines().filter(l -> !l.startsWith("WARNING: ")).toList();
+        SoftAssertions.assertSoftly(softly -> {
+            // said once it is true: after the drain, the addresses and the hooks, as the last word
+            softly.assertThat(lines.getLast()).as("last line").contains("INFO  Daemon: stopped: every connection ended");
+            // a standalone router is active from start to stop: nothing to warn about
+            softly.assertThat(lines).as("role changes")
+                    .anyMatch(l -> l.contains("INFO  PairController: becoming ACTIVE: "))
+                    .anyMatch(l -> l.contains("INFO  PairController: becoming INACTIVE: "))
+                    .noneMatch(l -> l.contains("WARN  PairController: becoming"));
+            // each address once, single blanks
+            softly.assertThat(lines).as("listen line")
+                    .anyMatch(l -> l.endsWith("INFO  ProxyEngine: listening on TCP 127.0.0.1:" + vport));
+        });
     }
 }

@@ -20,6 +20,33 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** Files that must be rejected, each with the exact diagnostics a user sees. */
 class BadFilesTest {
 
+    /** A router pair, where the heartbeat timers matter. */
+    private static final String PAIR = "primary = 10.9.9.1\nbackup_active = 1\nbackup = 10.9.9.2\n";
+
+    /** A keepalived.conf (comment, global_defs, then the LVS part): every line of it is wrong in an lvs.cf. */
+    private static final String KEEPALIVED = """
+            ! Configuration File for keepalived
+            global_defs {
+               router_id LVS_DEVEL
+            }
+            virtual_server 192.168.200.100 443 {
+                delay_loop 6
+                lb_algo rr
+                lb_kind NAT
+                protocol TCP
+                real_server 192.168.201.100 443 {
+                    weight 1
+                    TCP_CHECK {
+                        connect_timeout 3
+                    }
+                }
+            }
+            vrrp_instance VI_1 {
+                state MASTER
+                interface eth0
+            }
+            """;
+
     /** A virtual block with one real server; virtual keys start at line 4, server keys at line 8. */
     private static String virtual(String virtualKeys, String serverKeys) {
         return "virtual v {\n active = 1\n address = 10.0.0.1 eth0:1\n" + virtualKeys
@@ -94,12 +121,26 @@ class BadFilesTest {
                         List.of("test.cf:6: address: `10.0.1.300` is not a valid IP address")),
                 arguments("keepalive zero", "keepalive = 0\n" + MINIMAL,
                         List.of("test.cf:1: keepalive: must be greater than 0")),
-                arguments("deadtime not above keepalive", "keepalive = 3\ndeadtime = 3\n" + MINIMAL,
+                arguments("deadtime not above keepalive in a pair", "keepalive = 3\ndeadtime = 3\n" + PAIR + MINIMAL,
                         List.of("test.cf:2: deadtime: deadtime (3) must be greater than keepalive (3)")),
-                arguments("keepalive above deadtime", "keepalive = 6\ndeadtime = 5\n" + MINIMAL,
+                arguments("keepalive above deadtime in a pair", "keepalive = 6\ndeadtime = 5\n" + PAIR + MINIMAL,
                         List.of("test.cf:2: deadtime: deadtime (5) must be greater than keepalive (6)")),
+                arguments("a key with a no-break space", virtual("port\u00A0= 80", ""),
+                        List.of("test.cf:4: unknown key `port<U+00A0 NO-BREAK SPACE>`; did you mean `port`?")),
+                arguments("a value with a zero-width space", virtual("port = 80\u200B", ""),
+                        List.of("test.cf:4: port: `80<U+200B ZERO WIDTH SPACE>` is neither a port number nor a tcp"
+                                + " service in /etc/services")),
+                arguments("a keepalived.conf", KEEPALIVED,
+                        List.of("test.cf:2: this is a keepalived.conf (`global_defs ... {` at line 2), not an"
+                                + " lvs.cf: Fulcrum reads Piranha's lvs.cf; rewrite it as lvs.cf (docs/lvs.cf.md):"
+                                + " a virtual_server is a `virtual NAME {` block, a real_server a `server NAME {`"
+                                + " block in it, and the two routers are `primary`, `backup` and `backup_active = 1`"
+                                + " instead of vrrp_instance")),
                 arguments("timeout zero", virtual("timeout = 0", ""),
                         List.of("test.cf:4: timeout: 0 must be at least 1")),
+                arguments("nft engine", "engine = nft\n" + MINIMAL,
+                        List.of("test.cf:1: engine: nft: the nftables engine does not exist yet; use engine = proxy"
+                                + " (the default)")),
                 arguments("http check on udp", virtual("protocol = udp\ncheck = http", ""),
                         List.of("test.cf:5: check: http needs protocol = tcp")),
                 arguments("program check without program", virtual("check = program", ""),
@@ -112,7 +153,10 @@ class BadFilesTest {
                         List.of("test.cf:4: check_interval: must be greater than 0")),
                 arguments("negative seconds", virtual("drain_timeout = -1", ""),
                         List.of("test.cf:4: drain_timeout: -1 must not be negative")),
-                arguments("heartbeat key twice", "heartbeat_key = s3cret\nheartbeat_key_file = /etc/fulcrum/key\n"
+                arguments("short heartbeat key", "heartbeat_key = \"grüße 1234567\"\n" + MINIMAL,
+                        List.of("test.cf:1: heartbeat_key: 15 bytes, fewer than 16: set a long random secret"
+                                + " (openssl rand -hex 32)")),
+                arguments("heartbeat key twice", "heartbeat_key = s3cret-0123456789\nheartbeat_key_file = /etc/fulcrum/key\n"
                                 + MINIMAL,
                         List.of("test.cf:2: heartbeat_key_file: set heartbeat_key or heartbeat_key_file, not both")),
                 arguments("regex that does not compile", virtual("expect = \"HTTP/1.[01\"\nuse_regex = 1", ""),
@@ -122,8 +166,6 @@ class BadFilesTest {
                                 + " lvs with virtual servers (failover blocks are kept but not run)")),
                 arguments("nat_router without device", "nat_router = 10.0.9.1\n" + MINIMAL,
                         List.of("test.cf:1: nat_router: expected `nat_router = IP DEVICE`")),
-                arguments("nat_nmask without nat_router", "nat_nmask = 255.255.255.0\n" + MINIMAL,
-                        List.of("test.cf:1: nat_nmask: needs nat_router")),
                 arguments("primary needed with a backup", "backup_active = 1\nbackup = 10.9.9.2\n" + MINIMAL,
                         List.of("test.cf:1: primary: required when backup_active = 1")),
                 arguments("fwmark_ports without fwmark", virtual("fwmark_ports = 80 443", ""),

@@ -108,13 +108,13 @@ class ExtensionsTest {
     @Test
     void daemonAndHaKeys() {
         Config config = parseOk("""
-                engine = nft
+                engine = proxy
                 state_dir = /run/fulcrum-b
                 heartbeat_key_file = /etc/fulcrum/hb.key
                 failback = 1
                 failback_delay = 12.5
                 """ + MINIMAL);
-        assertThat(config.daemon().engine()).isEqualTo(EngineKind.NFT);
+        assertThat(config.daemon().engine()).isEqualTo(EngineKind.PROXY);
         assertThat(config.daemon().stateDir()).isEqualTo(Path.of("/run/fulcrum-b"));
         assertThat(config.daemon().controlSocket()).isEqualTo(Path.of("/run/fulcrum-b/fulcrum.sock"));
         assertThat(config.daemon().pidFile()).isEqualTo(Path.of("/run/fulcrum-b/fulcrum.pid"));

@@ -4,10 +4,12 @@ import io.fulcrum.model.Config;
 import io.fulcrum.model.RealServer;
 import io.fulcrum.model.VirtualServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,9 +169,23 @@ class LexicalRulesTest {
     }
 
     @ParameterizedTest(name = "vip_nmask = {0} is /{1}")
-    @CsvSource({"255.255.255.0, 24", "255.255.254.0, 23", "255.255.255.255, 32", "0.0.0.0, 0", "/26, 26", "16, 16"})
+    @CsvSource({"255.255.255.0, 24", "255.255.254.0, 23", "255.255.255.255, 32", "/26, 26", "16, 16"})
     void netmasks(String written, int prefix) {
         assertThat(onlyVirtual("vip_nmask = " + written).vipPrefix()).hasValue(prefix);
+    }
+
+    /** pulse left a zero mask out of its ifconfig call: the VIP never became a /0. */
+    @ParameterizedTest(name = "vip_nmask = {0} is not given")
+    @CsvSource({"0.0.0.0", "/0", "0"})
+    void aZeroVipOrNatMaskIsNotGiven(String written) {
+        assertThat(onlyVirtual("vip_nmask = " + written).vipPrefix()).isEmpty();
+        Config config = parseOk("nat_router = 10.9.0.254 eth1:1\nnat_nmask = " + written + "\n" + ConfigTexts.MINIMAL);
+        assertThat(config.natRouter().orElseThrow().prefixLength()).isEmpty();
+    }
+
+    @Test
+    void aZeroPmaskStaysOneTemplateForEveryClient() {
+        assertThat(onlyVirtual("persistent = 60\npmask = 0.0.0.0").persistence().prefixLength()).hasValue(0);
     }
 
     @Test
@@ -221,5 +237,27 @@ class LexicalRulesTest {
             assertThat(f.startCmd()).contains("/etc/init.d/vsftpd start");
             assertThat(f.timeoutSeconds()).isEqualTo(10);
         });
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsReadAsIso88591(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lvs.cf");
+        // an editor of the RHEL 5 days: a Latin-1 comment, and a no-break space (0xA0) typed after `port`
+        Files.write(file, ("# r\u00e9partiteur\nvirtual v {\n active = 1\n address = 10.0.0.1\n port\u00A0= 80\n}\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        ConfigResult result = LvsConfig.parse(file);
+
+        assertThat(result.errors()).extracting(Diagnostic::message)
+                .containsExactly("unknown key `port<U+00A0 NO-BREAK SPACE>`; did you mean `port`?");
+    }
+
+    @Test
+    void theDaemonSettingsAreReadFromAFileWithErrorsElsewhere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lvs.cf");
+        Files.writeString(file, "state_dir = " + dir + "/state\nscheduler = fastest\n" + ConfigTexts.MINIMAL);
+
+        assertThat(LvsConfig.parse(file).errors()).isNotEmpty();
+        assertThat(LvsConfig.daemonSettings(file).controlSocket()).isEqualTo(dir.resolve("state/fulcrum.sock"));
     }
 }

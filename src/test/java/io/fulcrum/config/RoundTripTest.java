@@ -70,7 +70,7 @@ class RoundTripTest {
     @Test
     void escapesAndQuotesSurviveTheRoundTrip() {
         Config config = parseOk("""
-                heartbeat_key = "two words"
+                heartbeat_key = "two words and a long secret"
                 active_cmd = /usr/bin/logger "now # active"
                 inactive_cmd = "quoted # whole"
                 virtual v {

@@ -16,6 +16,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** Files that are accepted but tell the user something they would not expect. */
 class WarningsTest {
 
+    /** What Fulcrum does instead of IPVS's sync daemon: nothing, and the warning says so. */
+    static final String SYNCDAEMON = "ignored: Fulcrum has no connection sync daemon and nothing replaces it"
+            + " (its proxy holds each connection in user space); connections open through the active router are cut"
+            + " when the other router takes over, and their clients must reconnect";
+
     private static String withVirtualKeys(String keys) {
         return MINIMAL.replace("}", keys + "\n}");
     }
@@ -35,9 +40,16 @@ class WarningsTest {
                 arguments("load monitor", withVirtualKeys("load_monitor = rup"),
                         List.of("test.cf:4: warning: load_monitor: rup: dynamic weights are not implemented yet;"
                                 + " weights stay as configured")),
+                arguments("heartbeat key in lvs.cf", "heartbeat_key = 0123456789abcdef\n" + MINIMAL,
+                        List.of("test.cf:1: warning: heartbeat_key: whoever can read lvs.cf can forge heartbeats;"
+                                + " put the key in heartbeat_key_file, a file only its owner can read")),
                 arguments("sync daemon", "syncdaemon = 1\n" + MINIMAL,
-                        List.of("test.cf:1: warning: syncdaemon: connections are not synchronised to the backup:"
-                                + " they are lost on failover")),
+                        List.of("test.cf:1: warning: syncdaemon: " + SYNCDAEMON)),
+                arguments("nat_nmask without nat_router (Piranha's GUI writes it always)",
+                        "network = direct\nnat_nmask = 255.255.255.0\n" + MINIMAL,
+                        List.of("test.cf:2: warning: nat_nmask: not used without nat_router")),
+                arguments("deadtime not above keepalive on a standalone router", "keepalive = 6\ndeadtime = 6\n" + MINIMAL,
+                        List.of()),
                 arguments("program with another check", withVirtualKeys("send_program = /bin/true\ncheck = tcp"),
                         List.of("test.cf:4: warning: send_program: not used with check = tcp")),
                 arguments("send with an http check", withVirtualKeys("check = http\nsend = PING"),
@@ -46,7 +58,25 @@ class WarningsTest {
                         List.of("test.cf:4: warning: check_path: only used with check = http or https")),
                 arguments("repeated key", withVirtualKeys("port = 81\nport = 82"),
                         List.of("test.cf:5: warning: port: set again (first at line 4); the last value wins")),
-                arguments("nothing to say", withVirtualKeys("port = 81"), List.of()));
+                arguments("udp virtual server", withVirtualKeys("protocol = udp"),
+                        List.of("test.cf:4: warning: protocol: udp: the proxy engine does not serve UDP yet; virtual v"
+                                + " is listed and its real servers checked, but nothing listens on it")),
+                arguments("inactive udp virtual server", withVirtualKeys("protocol = udp").replace("active = 1",
+                        "active = 0") + MINIMAL.replace("virtual v", "virtual w").replace("10.0.0.1", "10.0.0.2"),
+                        List.of()),
+                arguments("dh under the proxy", withVirtualKeys("scheduler = dh"),
+                        List.of("test.cf:4: warning: scheduler: dh hashes the destination address, which under the"
+                                + " proxy engine is always the VIP: every connection goes to the same real server"
+                                + " (sh spreads clients by their address)")),
+                arguments("lblc under the proxy", withVirtualKeys("scheduler = lblc"),
+                        List.of("test.cf:4: warning: scheduler: lblc keeps one real server per destination address,"
+                                + " which under the proxy engine is always the VIP: every connection goes to that one"
+                                + " real server until it is overloaded")),
+                arguments("lblcr under the proxy", withVirtualKeys("scheduler = lblcr"),
+                        List.of("test.cf:4: warning: scheduler: lblcr keeps a set of real servers per destination"
+                                + " address, which under the proxy engine is always the VIP: one set takes every"
+                                + " connection, and grows only when its members are overloaded")),
+                arguments("nothing to say", withVirtualKeys("port = 81\nscheduler = sh"), List.of()));
     }
 
     @Test
@@ -55,7 +85,7 @@ class WarningsTest {
         assertThat(result.errors()).extracting(Object::toString)
                 .containsExactly("test.cf:2: `weight` belongs in a server block");
         assertThat(result.warnings()).extracting(Object::toString).containsExactly(
-                "test.cf:1: warning: syncdaemon: connections are not synchronised to the backup: they are lost on failover");
+                "test.cf:1: warning: syncdaemon: " + SYNCDAEMON);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package io.fulcrum.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ class HeartbeatKeyTest {
 
     @Test
     void theTextIsTheKeyInUtf8() throws IOException {
-        assertThat(HeartbeatCodec.key(Optional.of("grüße-123"), Optional.empty()))
-                .hasValueSatisfying(key -> assertThat(key).isEqualTo("grüße-123".getBytes(StandardCharsets.UTF_8)));
+        assertThat(HeartbeatCodec.key(Optional.of("grüße-0123456789"), Optional.empty()))
+                .hasValueSatisfying(key -> assertThat(key).isEqualTo("grüße-0123456789".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -37,6 +38,40 @@ class HeartbeatKeyTest {
         assertThatThrownBy(() -> HeartbeatCodec.key(Optional.of("  "), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("heartbeat_key is empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0123456789abcde", "grüße-1234567"})
+    void textShorterThan16BytesIsRefused(String key) {
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.of(key), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heartbeat_key has 15 bytes, fewer than 16");
+    }
+
+    @Test
+    void sixteenBytesAreEnough() throws IOException {
+        assertThat(HeartbeatCodec.key(Optional.of("0123456789abcdef"), Optional.empty())).isPresent();
+        assertThat(HeartbeatCodec.key(Optional.empty(), Optional.of(keyFile("0123456789abcdef\n", "rw-------"))))
+                .isPresent();
+    }
+
+    @Test
+    void aFileWithAShortKeyIsRefused() throws IOException {
+        Path file = keyFile("s3cret\n", "rw-------");
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("heartbeat_key_file " + file + ": the key has 6 bytes, fewer than 16");
+    }
+
+    @Test
+    void aFileOfAnotherUserIsRefused() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a file away");
+        Path file = keyFile("s3cret-0123456789\n", "rw-------");
+        Files.setAttribute(file, "unix:uid", 65534);
+        assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("heartbeat_key_file " + file + " belongs to user id 65534")
+                .hasMessageContaining("chown 0 " + file);
     }
 
     @Test
@@ -48,11 +83,11 @@ class HeartbeatKeyTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = "|", textBlock = """
-            one line and its newline    | s3cret\\n                  | s3cret
-            no newline                  | s3cret                     | s3cret
-            blanks around it            | '  s3cret \\t\\n'          | s3cret
-            a CRLF file                 | s3cret\\r\\n               | s3cret
-            only the first line counts  | s3cret\\nsomething else\\n | s3cret
+            one line and its newline    | s3cret-0123456789\\n                  | s3cret-0123456789
+            no newline                  | s3cret-0123456789                     | s3cret-0123456789
+            blanks around it            | '  s3cret-0123456789 \\t\\n'          | s3cret-0123456789
+            a CRLF file                 | s3cret-0123456789\\r\\n               | s3cret-0123456789
+            only the first line counts  | s3cret-0123456789\\nsomething else\\n | s3cret-0123456789
             """)
     void theFileHoldsTheKeyOnItsFirstLine(String what, String content, String key) throws IOException {
         Path file = keyFile(content.translateEscapes(), "rw-------");
@@ -63,13 +98,13 @@ class HeartbeatKeyTest {
     @ParameterizedTest
     @ValueSource(strings = {"r--------", "rw-------", "rwx------"})
     void aFileOnlyItsOwnerMayAccessIsRead(String mode) throws IOException {
-        assertThat(HeartbeatCodec.key(Optional.empty(), Optional.of(keyFile("s3cret\n", mode)))).isPresent();
+        assertThat(HeartbeatCodec.key(Optional.empty(), Optional.of(keyFile("s3cret-0123456789\n", mode)))).isPresent();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"rw-r-----", "rw----r--", "rw-r--r--", "rw--w----", "rw-----w-", "rw---x---", "rw------x"})
     void aFileGroupOrOthersMayAccessIsRefusedAsSshDoes(String mode) throws IOException {
-        Path file = keyFile("s3cret\n", mode);
+        Path file = keyFile("s3cret-0123456789\n", mode);
         assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(file)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("accessible to group or others (" + mode + ")")
@@ -78,7 +113,7 @@ class HeartbeatKeyTest {
 
     @Test
     void aSymlinkIsJudgedByItsTarget() throws IOException {
-        Path link = Files.createSymbolicLink(dir.resolve("link"), keyFile("s3cret\n", "rw-r--r--"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), keyFile("s3cret-0123456789\n", "rw-r--r--"));
         assertThatThrownBy(() -> HeartbeatCodec.key(Optional.empty(), Optional.of(link)))
                 .hasMessageContaining("accessible to group or others");
     }

@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fulcrum.model.RouterPair;
 import io.fulcrum.net.HostAddress;
 import io.fulcrum.net.Links.LinkState;
+import io.fulcrum.net.ThreadScheduling;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,7 @@ class PairControllerTest {
     private static final Duration KEEPALIVE = Duration.ofMillis(20);
     private static final Duration DEADTIME = Duration.ofMillis(100);
     private static final Duration PATIENCE = Duration.ofSeconds(5);
+    private static final String KEY = "a shared secret of 32 characters";
 
     @TempDir
     Path stateDir;
@@ -107,7 +111,7 @@ class PairControllerTest {
 
     @Test
     void thePrimaryServesAndTheBackupWatches() throws IOException {
-        RouterPair pair = pair(Optional.of("secret"), false, false);
+        RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
         awaitState(primary, HaState.ACTIVE);
@@ -128,7 +132,7 @@ class PairControllerTest {
 
     @Test
     void theBackupTakesOverWhenThePrimaryDies() throws IOException {
-        RouterPair pair = pair(Optional.of("secret"), false, false);
+        RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
         awaitSettled(primary, backup);
@@ -142,7 +146,7 @@ class PairControllerTest {
 
     @Test
     void aStoppingPrimaryKeepsItsAddressUntilTheBackupServes() throws IOException {
-        RouterPair pair = pair(Optional.of("secret"), false, false);
+        RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
         awaitSettled(primary, backup);
@@ -156,7 +160,7 @@ class PairControllerTest {
     @Test
     void theHooksRunOnTakeoverAndStepDown() throws IOException {
         Path hooks = stateDir.resolve("hooks.log");
-        RouterPair pair = pair(Optional.of("secret"), false, false,
+        RouterPair pair = pair(Optional.of(KEY), false, false,
                 Optional.of("echo active >> " + hooks), Optional.of("echo inactive >> " + hooks));
         PairController primary = primary(pair);
         PairController backup = backup(pair);
@@ -171,7 +175,7 @@ class PairControllerTest {
     @Test
     void aRouterThatCannotBringItsAddressesUpHandsTheRoleOver() throws IOException {
         primaryHost.refuseAdds = true;
-        RouterPair pair = pair(Optional.of("secret"), false, false);
+        RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
         awaitState(backup, HaState.ACTIVE);
@@ -183,8 +187,8 @@ class PairControllerTest {
 
     @Test
     void aRouterWithTheWrongKeyIsNotHeard() throws IOException {
-        PairController primary = primary(pair(Optional.of("secret"), false, false));
-        PairController backup = backup(pair(Optional.of("another secret"), false, false));
+        PairController primary = primary(pair(Optional.of(KEY), false, false));
+        PairController backup = backup(pair(Optional.of("another shared secret"), false, false));
         await().atMost(PATIENCE).until(() -> primary.view().rejected() > 3 && backup.view().rejected() > 3);
         assertThat(primary.view().partnerAlive()).isFalse();
         assertThat(primary.view().lastRejection()).get().asString().contains("127.0.");
@@ -192,7 +196,7 @@ class PairControllerTest {
 
     @Test
     void aConfigMismatchIsReported() throws IOException {
-        RouterPair pair = pair(Optional.of("secret"), false, false);
+        RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController primary = primary(pair);
         PairController backup = start("backup", backupHost, pair, 8);
         await().atMost(PATIENCE).until(() -> primary.view().configMismatch() && backup.view().configMismatch());
@@ -200,7 +204,7 @@ class PairControllerTest {
 
     @Test
     void anActivePrimaryThatLosesALinkHandsOver() throws IOException {
-        RouterPair pair = pair(Optional.of("secret"), true, false);
+        RouterPair pair = pair(Optional.of(KEY), true, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
         awaitSettled(primary, backup);
@@ -215,7 +219,7 @@ class PairControllerTest {
 
     @Test
     void withFailbackThePrimaryTakesTheRoleBack() throws IOException {
-        RouterPair pair = pair(Optional.of("secret"), false, true);
+        RouterPair pair = pair(Optional.of(KEY), false, true);
         PairController backup = backup(pair);
         awaitState(backup, HaState.ACTIVE);
         PairController primary = primary(pair);
@@ -227,7 +231,7 @@ class PairControllerTest {
 
     @Test
     void withoutFailbackTheReturningPrimaryStaysStandby() throws IOException, InterruptedException {
-        RouterPair pair = pair(Optional.of("secret"), false, false);
+        RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController backup = backup(pair);
         awaitState(backup, HaState.ACTIVE);
         PairController primary = primary(pair);
@@ -235,5 +239,92 @@ class PairControllerTest {
         Thread.sleep(600);
         assertThat(primary.view().state()).isEqualTo(HaState.STANDBY);
         assertThat(backup.view().state()).isEqualTo(HaState.ACTIVE);
+    }
+
+    @Test
+    void withoutAKeyAForgedFarFutureBootDoesNotLockThePartnerOut() throws IOException {
+        RouterPair pair = pair(Optional.empty(), false, false);
+        PairController primary = primary(pair);
+        // someone on the wire sends, as the backup, a heartbeat from a run far in the future on both links
+        long forgedBoot = System.currentTimeMillis() + Duration.ofDays(3650).toMillis();
+        ByteBuffer forged = ByteBuffer.allocate(HeartbeatCodec.MAX_SIZE);
+        new HeartbeatCodec(Optional.empty()).encode(new Heartbeat(RouterRole.BACKUP, HaState.STANDBY, forgedBoot, 1,
+                7, 2, 3, true, true), forged);
+        for (String link : List.of("0", "1")) {
+            try (DatagramChannel forger = DatagramChannel.open()) {
+                forger.bind(new InetSocketAddress(address("127.0." + link + ".3"), port));
+                forger.send(forged.flip(), new InetSocketAddress(address("127.0." + link + ".2"), port));
+            }
+        }
+        await().atMost(PATIENCE).until(() -> primary.view().received() == 2);
+
+        backup(pair);
+        await().atMost(PATIENCE).until(() -> primary.view().received() > 10 && primary.view().partnerAlive());
+        assertThat(primary.view().partner()).get().extracting(Heartbeat::bootId).isNotEqualTo(forgedBoot);
+    }
+
+    /**
+     * Someone floods the heartbeat port from the backup's own address (forged heartbeats with a wrong MAC, each
+     * costing an HMAC to refute) as fast as two threads can send, and a stranger floods too, while the backup is
+     * silent: the primary's heartbeats must keep coming on time.
+     */
+    @Test
+    void aFloodFromThePartnersAddressDoesNotDelayOurHeartbeats() throws Exception {
+        RouterPair pair = pair(Optional.of(KEY), false, false);
+        PairController primary = primary(pair);
+        ByteBuffer forged = ByteBuffer.allocate(HeartbeatCodec.MAX_SIZE);
+        new HeartbeatCodec(Optional.of("not the shared secret".getBytes())).encode(new Heartbeat(RouterRole.BACKUP,
+                HaState.LEAVING, 1, 1, 7, 2, 3, true, true), forged);
+        forged.flip();
+        InetSocketAddress target = new InetSocketAddress(address("127.0.0.2"), port);
+        try (DatagramChannel asBackup = DatagramChannel.open();
+                DatagramChannel stranger = DatagramChannel.open()) {
+            asBackup.bind(new InetSocketAddress(address("127.0.0.3"), port));
+            stranger.bind(new InetSocketAddress(address("127.0.0.9"), 0));
+            List<Long> beats = new CopyOnWriteArrayList<>();
+            Thread listener = Thread.ofPlatform().start(() -> {
+                // as the partner's heartbeat thread does: the flooders must not make this listener late
+                ThreadScheduling.raiseCallingThread();
+                ByteBuffer in = ByteBuffer.allocate(HeartbeatCodec.MAX_SIZE * 2);
+                try {
+                    while (true) {
+                        in.clear();
+                        asBackup.receive(in);
+                        beats.add(System.nanoTime());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            List<Thread> flooders = new ArrayList<>();
+            for (DatagramChannel from : List.of(asBackup, asBackup, stranger)) {
+                flooders.add(Thread.ofPlatform().start(() -> {
+                    ByteBuffer datagram = forged.duplicate();
+                    try {
+                        while (System.nanoTime() < end) {
+                            from.send(datagram.rewind(), target);
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (Thread flooder : flooders) {
+                flooder.join();
+            }
+            asBackup.close();
+            listener.join();
+            long longestGap = 0;
+            for (int i = 1; i < beats.size(); i++) {
+                longestGap = Math.max(longestGap, beats.get(i) - beats.get(i - 1));
+            }
+            System.out.printf("flood from the partner's address: %d rejected, %d heartbeats, longest gap %d ms%n",
+                    primary.view().rejected(), beats.size(), Duration.ofNanos(longestGap).toMillis());
+            assertThat(Duration.ofNanos(longestGap)).as("the longest gap between the primary's heartbeats")
+                    .isLessThan(DEADTIME);
+            assertThat(primary.view().rejected()).as("the flood reached the primary").isGreaterThan(1000);
+            assertThat(primary.view().lastRejection()).get().asString().contains("BAD_MAC", "127.0.0.3");
+        }
     }
 }

@@ -49,6 +49,23 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
         return Optional.ofNullable(onHost.get(address));
     }
 
+    /** The host's own addresses (with their prefixes), per base device; a device not listed does not exist. */
+    final Map<String, List<HostAddress>> devices = new ConcurrentHashMap<>();
+
+    RecordingNetwork withDevice(String device, HostAddress... own) {
+        devices.put(device, List.of(own));
+        return this;
+    }
+
+    @Override
+    public List<HostAddress> on(String device) throws IOException {
+        List<HostAddress> own = devices.get(device);
+        if (own == null) {
+            throw new IOException("this network namespace has no device " + device);
+        }
+        return own;
+    }
+
     /** When set, every add fails as a kernel refusal would. */
     volatile boolean refuseAdds;
 

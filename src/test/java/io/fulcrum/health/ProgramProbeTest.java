@@ -54,7 +54,15 @@ class ProgramProbeTest {
     @Test
     void failingProgramIsDownEvenWhenItsOutputMatches() throws Exception {
         assertThat(probe(script("liar", "echo OK; exit 1"), "OK").check(TARGET))
-                .isEqualTo(ProbeResult.down("exit code 1 \"OK\\n\""));
+                .isEqualTo(ProbeResult.down("exit code 1 \"OK\""));
+    }
+
+    @Test
+    void theOutputIsQuotedAlikeUpAndDownWithoutItsTrailingNewline() throws Exception {
+        assertThat(probe(script("up", "echo 'load 0.5'"), null).check(TARGET))
+                .isEqualTo(ProbeResult.up("exit code 0 \"load 0.5\""));
+        assertThat(probe(script("down", "echo 'load 0.5'; exit 2"), null).check(TARGET))
+                .isEqualTo(ProbeResult.down("exit code 2 \"load 0.5\""));
     }
 
     @Test

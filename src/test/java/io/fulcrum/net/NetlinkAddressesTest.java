@@ -7,6 +7,7 @@ import io.fulcrum.testing.InNamespace;
 import io.fulcrum.testing.NetNamespaces;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
@@ -184,6 +185,23 @@ class NetlinkAddressesTest {
         assertThat(inNamespace(() -> addresses.deviceOf(InetAddress.ofLiteral("fd00:50::18")))).contains("eth0");
         assertThat(addresses.deviceOf(InetAddress.ofLiteral("192.168.50.18"))).isEmpty();
         assertThat(addresses.deviceOf(InetAddress.ofLiteral("fd00:50::18"))).isEmpty();
+    }
+
+    @Test
+    void listsTheDevicesOwnAddressesWithPrefixesAndLabels() throws Exception {
+        net.address(ns, "eth0", "192.168.50.2/24");
+        net.ip("-n", ns, "addr", "add", "10.7.0.1/16", "dev", "eth0", "label", "eth0:3");
+        net.address(ns, "eth0", "fd00:50::2/64");
+
+        List<HostAddress> own = inNamespace(() -> addresses.on("eth0"));
+
+        assertThat(own).contains(
+                new HostAddress(InetAddress.ofLiteral("192.168.50.2"), 24, "eth0", Optional.empty()),
+                new HostAddress(InetAddress.ofLiteral("10.7.0.1"), 16, "eth0", Optional.of("eth0:3")),
+                new HostAddress(InetAddress.ofLiteral("fd00:50::2"), 64, "eth0", Optional.empty()));
+        assertThat(own).noneMatch(a -> a.address().isLoopbackAddress());
+        assertThatThrownBy(() -> inNamespace(() -> addresses.on("eth7")))
+                .hasMessageContaining("no device eth7");
     }
 
     private <T> T inNamespace(Callable<T> task) throws Exception {

@@ -12,18 +12,21 @@ import io.fulcrum.table.VirtualServerTable;
 import io.fulcrum.table.VirtualServerTable.MemberKey;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -276,6 +279,7 @@ class ProxyEngineTest {
         List<PoolMember> members = table.snapshot().entry("web").orElseThrow().pool();
         assertThat(members.getFirst().activeConnections() + members.getFirst().inactiveConnections())
                 .as("a refused connect is not counted").isZero();
+        assertThat(members.getFirst().counters().connections()).as("nor in Conns").isZero();
         assertThat(members.get(1).counters().connections()).isEqualTo(4);
     }
 
@@ -516,6 +520,224 @@ class ProxyEngineTest {
             assertThat(client.line()).isEqualTo("bye 9");
         }
         assertThat(engine.name()).isEqualTo("proxy (nio)");
+    }
+
+    /**
+     * One request/answer exchange as a client that writes its whole request, shuts its side at once and
+     * reads to the end: "ok", or what went wrong (the bytes that arrived, which of them were wrong).
+     */
+    private static String exchange(int port, long requestSize, long answerSize) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            CRC32 crc = new CRC32();
+            byte[] buffer = new byte[64 * 1024];
+            for (long sent = 0; sent < requestSize; ) {
+                int n = (int) Math.min(buffer.length, requestSize - sent);
+                for (int i = 0; i < n; i++) {
+                    buffer[i] = AnswerServer.pattern(sent + i);
+                }
+                out.write(buffer, 0, n);
+                crc.update(buffer, 0, n);
+                sent += n;
+            }
+            socket.shutdownOutput();
+            return readAnswer(socket.getInputStream(), requestSize, (int) crc.getValue(), answerSize);
+        }
+    }
+
+    private static String readAnswer(InputStream in, long requestSize, int requestCrc, long answerSize) throws IOException {
+        byte[] header = in.readNBytes(12);
+        if (header.length < 12) {
+            return "answer cut in its header after " + header.length + " bytes";
+        }
+        ByteBuffer head = ByteBuffer.wrap(header);
+        long requestSeen = head.getLong();
+        int crcSeen = head.getInt();
+        if (requestSeen != requestSize || crcSeen != requestCrc) {
+            return "the real server saw " + requestSeen + " request bytes of " + requestSize
+                    + (crcSeen == requestCrc ? "" : ", with other content");
+        }
+        byte[] buffer = new byte[64 * 1024];
+        long received = 0;
+        for (int n; (n = in.read(buffer)) > 0; received += n) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] != AnswerServer.pattern(received + i)) {
+                    return "answer byte " + (received + i) + " is wrong";
+                }
+            }
+        }
+        return received == answerSize ? "ok" : "answer cut: " + received + " bytes of " + answerSize;
+    }
+
+    private static final long[] SIZES = {1, 100, 1460, 64 * 1024, 1024 * 1024, 8 * 1024 * 1024};
+
+    private static int tries(long size) {
+        return size <= 64 * 1024 ? 200 : size <= 1024 * 1024 ? 20 : 5;
+    }
+
+    @Test
+    void aRequestAndFinSentAtOnceGetTheWholeAnswerAtEverySize() throws Exception {
+        vport = freePort();
+        AnswerServer server = new AnswerServer(0, true);
+        closeAfter.add(server);
+        serve(config("scheduler = rr", Map.of("s", String.valueOf(server.port()))));
+
+        for (long size : SIZES) {
+            server.answerSize = size;
+            assertThat(exchange(server.port(), size, size)).as("directly, %d bytes", size).isEqualTo("ok");
+            Map<String, Integer> outcomes = new java.util.TreeMap<>();
+            for (int i = 0; i < tries(size); i++) {
+                outcomes.merge(exchange(vport, size, size), 1, Integer::sum);
+            }
+            assertThat(outcomes).as("through the proxy, %d bytes each way", size).containsOnlyKeys("ok");
+        }
+    }
+
+    @Test
+    void bytesAndFinThatArriveBeforeTheUpstreamConnectCompletesAreForwarded() throws Exception {
+        vport = freePort();
+        AnswerServer slow = new AnswerServer(1000, false);
+        closeAfter.add(slow);
+        // A full accept queue makes the kernel drop the proxy's SYN: its connect waits for the retransmission.
+        List<Socket> queueFillers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Socket filler = new Socket();
+            filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), slow.port()), 2000);
+            queueFillers.add(filler);
+        }
+        serve(config("scheduler = rr", Map.of("s", String.valueOf(slow.port()))));
+
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return exchange(vport, 100_000, 1000);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> engine.connections().stream()
+                .anyMatch(c -> c.state().equals("SYN_RECV")));
+        Thread.sleep(300);
+        assertThat(engine.connections()).as("the request and its FIN were sent while the upstream was connecting")
+                .extracting(c -> c.state()).containsExactly("SYN_RECV");
+        for (Socket filler : queueFillers) {
+            filler.close();
+        }
+        slow.startAccepting();
+
+        assertThat(answer.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+    }
+
+    @Test
+    void aLargeAnswerToAHalfClosedClientArrivesWholeAfterBothFins() throws Exception {
+        vport = freePort();
+        AnswerServer server = new AnswerServer(0, true);
+        closeAfter.add(server);
+        serve(config("scheduler = rr", Map.of("s", String.valueOf(server.port()))));
+
+        for (long size : SIZES) {
+            server.answerSize = size;
+            assertThat(exchange(server.port(), 10, size)).as("directly, %d bytes", size).isEqualTo("ok");
+            Map<String, Integer> outcomes = new java.util.TreeMap<>();
+            for (int i = 0; i < tries(size); i++) {
+                outcomes.merge(exchange(vport, 10, size), 1, Integer::sum);
+            }
+            assertThat(outcomes).as("a %d-byte answer through the proxy", size).containsOnlyKeys("ok");
+        }
+    }
+
+    @Test
+    void backPressureHoldsAfterTheRealServersFin() throws Exception {
+        vport = freePort();
+        long size = 8 * 1024 * 1024;
+        AnswerServer server = new AnswerServer(size, true);
+        closeAfter.add(server);
+        serve(config("scheduler = rr", Map.of("s", String.valueOf(server.port()))));
+
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(64 * 1024);
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), vport), 2000);
+            client.setSoTimeout(15_000);
+            client.getOutputStream().write(new byte[] {AnswerServer.pattern(0)});
+            client.shutdownOutput();
+            // The client reads nothing for a while: the real server has written and sent its FIN.
+            long most = 0;
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(100);
+                most = Math.max(most, engine.bufferedBytes());
+            }
+            assertThat(most).as("bytes held by the proxy for one connection").isLessThanOrEqualTo(256 * 1024);
+
+            CRC32 crc = new CRC32();
+            crc.update(AnswerServer.pattern(0));
+            assertThat(readAnswer(client.getInputStream(), 1, (int) crc.getValue(), size)).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void onceADrainHasBegunNoSnapshotOpensAListenerAgain() throws Exception {
+        vport = freePort();
+        TestRealServer a = realServer("a");
+        TestRealServer b = realServer("b");
+        Config config = config("scheduler = rr\n     check = tcp", servers(a, b));
+        table.apply(config);
+        MemberKey keyA = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), a.port());
+        MemberKey keyB = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), b.port());
+        table.setHealth(keyA, true, 1);
+        table.setHealth(keyB, true, 1);
+        engine = new ProxyEngine(table::snapshot);
+        engine.apply(table.snapshot());
+
+        try (Client open = new Client()) {
+            assertThat(open.line()).isIn("a", "b");
+            var drained = java.util.concurrent.CompletableFuture.supplyAsync(() -> engine.drain(Duration.ofSeconds(3)));
+            await().atMost(Duration.ofSeconds(2)).until(() -> engine.listening().isEmpty());
+
+            engine.apply(table.setHealth(keyB, false, 1));
+            engine.apply(table.setHealth(keyB, true, 1));
+            serve(config);
+
+            assertThat(engine.listening()).as("listeners during the drain").isEmpty();
+            assertThat(open.echo("still served")).isEqualTo("still served");
+            open.close();
+            assertThat(drained.get(5, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        }
+        assertThat(engine.listening()).isEmpty();
+    }
+
+    @Test
+    void aSnapshotTellsOnlyTheConnectionsOfRealServersThatLeftOrCameBack() throws Exception {
+        vport = freePort();
+        TestRealServer a = realServer("a");
+        TestRealServer b = realServer("b");
+        Config config = config("scheduler = rr\n     check = tcp", servers(a, b));
+        table.apply(config);
+        MemberKey keyA = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), a.port());
+        MemberKey keyB = new MemberKey(config.virtualServers().getFirst().key(), InetAddress.getLoopbackAddress(), b.port());
+        table.setHealth(keyA, true, 1);
+        table.setHealth(keyB, true, 1);
+        engine = new ProxyEngine(table::snapshot);
+        engine.apply(table.snapshot());
+        Map<String, Integer> perServer = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            Client client = new Client();
+            closeAfter.add(client);
+            perServer.merge(client.line(), 1, Integer::sum);
+        }
+        assertThat(perServer).containsEntry("a", 100).containsEntry("b", 100);
+
+        for (int weight = 2; weight <= 50; weight++) {
+            engine.apply(table.setHealth(keyB, true, weight));
+        }
+        assertThat(engine.relayNotices()).as("weight steps of a real server that stays").isZero();
+
+        engine.apply(table.setHealth(keyB, false, 1));
+        assertThat(engine.relayNotices()).as("b left: its connections drain").isEqualTo(100);
+        engine.apply(table.setHealth(keyA, true, 3));
+        assertThat(engine.relayNotices()).isEqualTo(100);
+        engine.apply(table.setHealth(keyB, true, 1));
+        assertThat(engine.relayNotices()).as("b is back: its connections stay").isEqualTo(200);
     }
 
     private Transport engineTransport() {

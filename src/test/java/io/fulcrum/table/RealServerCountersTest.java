@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RealServerCountersTest {
 
     /**
-     * Each step is b (bind one active connection) or u (unbind one); the flags column gives the
-     * overload flag after each step.
+     * Each step is b (bind one active connection), u (unbind one) or f (bind one whose connect then
+     * fails, so it is withdrawn); the flags column gives the overload flag after each step.
      */
     @ParameterizedTest(name = "u={0} l={1}: {2}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -21,6 +21,10 @@ class RealServerCountersTest {
             4       | 0     | b b b b u u | - - - O O -
             4       | 2     | b b b b u u u | - - - O O O -
             2       | 0     | b b u u   | - O - -
+            4       | 0     | b b b f   | - - - -
+            4       | 0     | b b b f b | - - - - O
+            3       | 0     | b b b f   | - - O O
+            1       | 0     | f f b     | - - O
             """)
     void overloadFlagFollowsTheThresholds(int upper, int lower, String steps, String flags) {
         RealServerCounters counters = new RealServerCounters();
@@ -30,6 +34,8 @@ class RealServerCountersTest {
         for (String s : step) {
             if (s.equals("b")) {
                 counters.bind(true, upper);
+            } else if (s.equals("f")) {
+                counters.withdraw(true, upper, counters.bind(true, upper));
             } else {
                 counters.unbind(true, upper, lower);
             }
@@ -67,5 +73,15 @@ class RealServerCountersTest {
         counters.unbind(false, 0, 0);
         assertThat(counters.activeConnections() + counters.inactiveConnections()).isZero();
         assertThat(counters.connections()).isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWithdrawnConnectionIsNotInConns() {
+        RealServerCounters counters = new RealServerCounters();
+        counters.bind(true, 0);
+        counters.withdraw(true, 0, counters.bind(true, 0));
+
+        assertThat(counters.connections()).isEqualTo(1);
+        assertThat(counters.activeConnections()).isEqualTo(1);
     }
 }

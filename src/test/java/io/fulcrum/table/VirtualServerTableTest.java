@@ -11,6 +11,10 @@ import io.fulcrum.table.VirtualServerTable.MemberKey;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -231,5 +235,141 @@ class VirtualServerTableTest {
                 ip("192.168.0.1"), 80), false, 0);
 
         assertThat(table.snapshot().version()).isEqualTo(version);
+    }
+
+    /** A virtual server {@code web} whose identity lines (address, port, fwmark) the test chooses. */
+    private static Config web(String identity, String body) {
+        ConfigResult result = LvsConfig.parse("test.cf", """
+                primary = 10.0.0.1
+                virtual web {
+                     active = 1
+                %s
+                %s
+                }
+                """.formatted(identity, body));
+        assertThat(result.errors()).isEmpty();
+        return result.config().orElseThrow();
+    }
+
+    private static final String TWO_SERVERS_ON_80 = """
+                 server s1 {
+                      address = 192.168.0.1
+                      active = 1
+                      port = 80
+                 }
+                 server s2 {
+                      address = 192.168.0.2
+                      active = 1
+                      port = 80
+                 }
+            """;
+
+    @Test
+    void aReloadThatMovesAVirtualServerKeepsTheHealthOfItsRealServers() {
+        table.apply(web("address = 10.0.0.100 eth0:1\nport = 80", TWO_SERVERS_ON_80));
+        table.setHealth(member(1), true, 1);
+        table.setHealth(member(2), true, 0);
+        PoolMember first = web().pool().getFirst();
+        first.bind(true);
+
+        for (String identity : List.of("address = 10.0.0.101 eth0:1\nport = 80",
+                "address = 10.0.0.101 eth0:1\nport = 8080",
+                "address = 10.0.0.101 eth0:1\nport = 8080\nfwmark = 7",
+                "address = 10.0.0.102 eth0:1\nport = 8080\nfwmark = 8",
+                "address = 10.0.0.100 eth0:1\nport = 80")) {
+            table.apply(web(identity, TWO_SERVERS_ON_80));
+
+            assertThat(endpoints(web())).as(identity).containsExactly("192.168.0.1:80/1", "192.168.0.2:80/0");
+            assertThat(web().pool().getFirst()).as(identity).isSameAs(first);
+            assertThat(placeFrom("203.0.113.1")).as(identity).isEqualTo("s1");
+        }
+        assertThat(first.activeConnections()).as("counters kept").isEqualTo(1);
+    }
+
+    @Test
+    void aVirtualServerIsMatchedByNameBeforeKeySoTwoThatSwapAddressesKeepTheirOwnHealth() {
+        String servers = """
+                virtual a {
+                     active = 1
+                     address = %s eth0:1
+                     server a1 {
+                          address = 192.168.0.1
+                          active = 1
+                     }
+                }
+                virtual b {
+                     active = 1
+                     address = %s eth0:2
+                     server b1 {
+                          address = 192.168.0.1
+                          active = 1
+                     }
+                }
+                """;
+        table.apply(LvsConfig.parse("t.cf", servers.formatted("10.0.0.100", "10.0.0.101")).config().orElseThrow());
+        ServiceKey a = table.snapshot().entry("a").orElseThrow().key();
+        table.setHealth(new MemberKey(a, ip("192.168.0.1"), 80), true, 1);
+
+        table.apply(LvsConfig.parse("t.cf", servers.formatted("10.0.0.101", "10.0.0.100")).config().orElseThrow());
+
+        assertThat(endpoints(table.snapshot().entry("a").orElseThrow())).containsExactly("192.168.0.1:80/1");
+        assertThat(endpoints(table.snapshot().entry("b").orElseThrow())).as("b's real server never passed a check").isEmpty();
+    }
+
+    @Test
+    void healthReportedByVirtualServerNameReachesTheVirtualServerWhateverItsKey() {
+        table.apply(web("address = 10.0.0.100 eth0:1\nport = 80", TWO_SERVERS_ON_80));
+        table.apply(web("address = 10.0.0.100 eth0:1\nport = 80\nfwmark = 3", TWO_SERVERS_ON_80));
+
+        table.setHealth("web", ip("192.168.0.2"), 80, true, 1);
+
+        assertThat(endpoints(web())).containsExactly("192.168.0.2:80/1");
+    }
+
+    /**
+     * The browser case: the first connections of one client network arrive on several event loops at
+     * once; whichever creates the template, all of them go where it says. Each round races the
+     * threads over many client networks, one after the other.
+     */
+    @Test
+    void connectionsOfOneClientNetworkArrivingAtOnceGetTheSameRealServer() throws Exception {
+        Config config = config("check = none\nscheduler = rr\npersistent = 60\npmask = 255.255.255.0\n"
+                + servers("1", "1", "1", "1"));
+        int threads = 3;
+        int networks = 50;
+        ExecutorService loops = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 100; round++) {
+                VirtualServerTable fresh = new VirtualServerTable(() -> now);
+                fresh.apply(config);
+                VirtualServerEntry entry = fresh.snapshot().entry("web").orElseThrow();
+                CountDownLatch ready = new CountDownLatch(threads);
+                List<Future<List<String>>> placed = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int host = t + 1;
+                    placed.add(loops.submit(() -> {
+                        // the last thread to arrive opens the latch; spinning rather than parking, the
+                        // threads leave it within nanoseconds of each other
+                        ready.countDown();
+                        while (ready.getCount() > 0) {
+                            Thread.onSpinWait();
+                        }
+                        List<String> names = new ArrayList<>();
+                        for (int n = 0; n < networks; n++) {
+                            InetAddress client = InetAddress.getByAddress(new byte[] {(byte) 198, 51, (byte) n, (byte) host});
+                            names.add(entry.place(client, Flow.of(client, 40000, ip("10.0.0.100"))).member().realServer().name());
+                        }
+                        return names;
+                    }));
+                }
+                List<String> first = placed.getFirst().get(5, TimeUnit.SECONDS);
+                for (Future<List<String>> other : placed) {
+                    assertThat(other.get(5, TimeUnit.SECONDS)).as("round %d", round).isEqualTo(first);
+                }
+                assertThat(entry.persistence().orElseThrow().size()).isEqualTo(networks);
+            }
+        } finally {
+            loops.shutdownNow();
+        }
     }
 }
