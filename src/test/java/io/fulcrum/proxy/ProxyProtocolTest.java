@@ -196,6 +196,27 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void aFrontsLocalHeaderNamesNoClientSoTheConnectionsOwnAddressStands() throws Exception {
+        HeaderServer real = realServer("r1", LOCALHOST);
+        InetSocketAddress vip = engine(LOCALHOST, """
+                proxy_protocol = v1
+                accept_proxy_protocol = 1
+                accept_proxy_from = 127.0.0.1
+                """, real);
+        byte[] local = Arrays.copyOf(V2_SIGNATURE, 16);
+        local[12] = 0x20; // version 2, LOCAL; family and length 0
+        try (Socket client = connect(null, vip)) {
+            client.getOutputStream().write(concat(local, "ping\n".getBytes(StandardCharsets.US_ASCII)));
+            client.shutdownOutput();
+            assertThat(new String(readAll(client), StandardCharsets.US_ASCII)).isEqualTo("r1\nping\n");
+            Header header = real.headers.poll(5, TimeUnit.SECONDS);
+            assertThat(header).isNotNull();
+            assertThat(header.source()).isEqualTo(client.getLocalSocketAddress());
+            assertThat(header.destination()).isEqualTo(vip);
+        }
+    }
+
+    @Test
     void persistenceAndSourceHashingPlaceByTheClientTheHeaderNames() throws Exception {
         HeaderServer r1 = realServer("r1", LOCALHOST);
         HeaderServer r2 = realServer("r2", LOCALHOST);
