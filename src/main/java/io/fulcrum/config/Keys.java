@@ -1,15 +1,18 @@
 package io.fulcrum.config;
 
+import io.fulcrum.model.AddressPrefix;
 import io.fulcrum.model.CheckType;
 import io.fulcrum.model.EngineKind;
 import io.fulcrum.model.Forwarding;
 import io.fulcrum.model.LoadMonitor;
 import io.fulcrum.model.Protocol;
+import io.fulcrum.model.ProxyProtocol;
 import io.fulcrum.model.SchedulerFlag;
 import io.fulcrum.model.SchedulerKind;
 import io.fulcrum.model.ServiceMode;
 import io.fulcrum.model.StatusRange;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,6 +114,9 @@ final class Keys {
             .key("connect_timeout", ValueReader::seconds)
             .key("connect_retries", v -> v.integer(0, Integer.MAX_VALUE))
             .key("drain_timeout", ValueReader::seconds)
+            .key("proxy_protocol", v -> v.choice(ProxyProtocol::byLvsName, names(ProxyProtocol.values(), ProxyProtocol::lvsName)))
+            .key("accept_proxy_protocol", ValueReader::bool)
+            .key("accept_proxy_from", Keys::prefixes)
             .build();
 
     static final Map<String, Reader> SERVER = new Table()
@@ -168,6 +174,31 @@ final class Keys {
             ports.add(ValueReader.port(text));
         }
         return ports;
+    }
+
+    /** Address literals, each with an optional prefix length: {@code 10.0.0.1 10.0.0.2/31 2001:db8::/64}. */
+    private static List<AddressPrefix> prefixes(ValueReader value) throws BadValue {
+        List<AddressPrefix> prefixes = new ArrayList<>();
+        for (String text : value.list()) {
+            int slash = text.indexOf('/');
+            String host = slash < 0 ? text : text.substring(0, slash);
+            InetAddress address = ValueReader.literal(host)
+                    .orElseThrow(() -> new BadValue("`" + host + "` is not an IP address"));
+            int bits = address.getAddress().length * 8;
+            int prefix = bits;
+            if (slash >= 0) {
+                String digits = text.substring(slash + 1);
+                if (!digits.matches("\\d{1,3}") || Integer.parseInt(digits) > bits) {
+                    throw new BadValue("bad prefix length in `" + text + "`: 0.." + bits);
+                }
+                prefix = Integer.parseInt(digits);
+            }
+            if (AddressPrefix.hostBitsSet(address.getAddress(), prefix)) {
+                throw new BadValue("`" + text + "` has bits set beyond its prefix length");
+            }
+            prefixes.add(new AddressPrefix(address, prefix));
+        }
+        return prefixes;
     }
 
     private static String checkPath(ValueReader value) throws BadValue {

@@ -2,6 +2,7 @@ package io.fulcrum.config;
 
 import io.fulcrum.config.ValueReader.AddressDevice;
 import io.fulcrum.config.ValueReader.SorryAddress;
+import io.fulcrum.model.AddressPrefix;
 import io.fulcrum.model.AddressText;
 import io.fulcrum.model.CheckType;
 import io.fulcrum.model.Config;
@@ -16,6 +17,7 @@ import io.fulcrum.model.LoadMonitor;
 import io.fulcrum.model.NatRouter;
 import io.fulcrum.model.Persistence;
 import io.fulcrum.model.Protocol;
+import io.fulcrum.model.ProxyProtocol;
 import io.fulcrum.model.ProxySettings;
 import io.fulcrum.model.RealServer;
 import io.fulcrum.model.RouterPair;
@@ -253,7 +255,7 @@ final class Validator {
                 .map(s -> new SorryServer(s.address(), s.port().orElse(port)));
         return Optional.of(new VirtualServer(virtual.name, active, vip,
                 address.get().device(), prefix(virtual, "vip_nmask", vip), port, protocol, fwmark, fwmarkPorts,
-                scheduler, flags, new Persistence(persistent, clientPrefix), sorry, health, proxy(virtual),
+                scheduler, flags, new Persistence(persistent, clientPrefix), sorry, health, proxy(virtual, protocol),
                 new LegacyVirtualKeys(virtual.get("client_monitor", String.class),
                         virtual.get("start_cmd", String.class), virtual.get("stop_cmd", String.class),
                         virtual.get("master", String.class), virtual.get("dirs", String.class)),
@@ -313,11 +315,29 @@ final class Validator {
         }
     }
 
-    private ProxySettings proxy(Scope virtual) {
+    private ProxySettings proxy(Scope virtual, Protocol protocol) {
+        ProxyProtocol proxyProtocol = virtual.get("proxy_protocol", ProxyProtocol.class, ProxyProtocol.OFF);
+        boolean accept = virtual.get("accept_proxy_protocol", Boolean.class, false);
+        List<AddressPrefix> fronts = virtual.list("accept_proxy_from", AddressPrefix.class);
+        if (accept && virtual.isMissing("accept_proxy_from")) {
+            diagnostics.error(virtual.lineOf("accept_proxy_protocol"), "accept_proxy_protocol",
+                    "needs accept_proxy_from: the addresses of the front balancers trusted to name the client");
+        }
+        if (!accept && !fronts.isEmpty()) {
+            diagnostics.warning(virtual.lineOf("accept_proxy_from"), "accept_proxy_from",
+                    "not used without accept_proxy_protocol = 1");
+        }
+        if (protocol == Protocol.UDP && proxyProtocol != ProxyProtocol.OFF) {
+            diagnostics.error(virtual.lineOf("proxy_protocol"), "proxy_protocol", "needs protocol = tcp");
+        }
+        if (protocol == Protocol.UDP && accept) {
+            diagnostics.error(virtual.lineOf("accept_proxy_protocol"), "accept_proxy_protocol", "needs protocol = tcp");
+        }
         return new ProxySettings(
                 positive(virtual, "connect_timeout", ProxySettings.DEFAULT.connectTimeout()),
                 virtual.get("connect_retries", Integer.class, ProxySettings.DEFAULT.connectRetries()),
-                virtual.get("drain_timeout", Duration.class, ProxySettings.DEFAULT.drainTimeout()));
+                virtual.get("drain_timeout", Duration.class, ProxySettings.DEFAULT.drainTimeout()),
+                proxyProtocol, accept, fronts);
     }
 
     private Duration positive(Scope scope, String key, Duration otherwise) {

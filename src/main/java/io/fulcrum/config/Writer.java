@@ -1,5 +1,6 @@
 package io.fulcrum.config;
 
+import io.fulcrum.model.AddressPrefix;
 import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.DaemonSettings;
@@ -163,6 +164,12 @@ final class Writer {
         changed(KEY_INDENT, "connect_retries", Integer.toString(proxy.connectRetries()),
                 Integer.toString(defaults.connectRetries()));
         seconds(KEY_INDENT, "drain_timeout", proxy.drainTimeout(), defaults.drainTimeout());
+        changed(KEY_INDENT, "proxy_protocol", proxy.proxyProtocol().lvsName(), defaults.proxyProtocol().lvsName());
+        changed(KEY_INDENT, "accept_proxy_protocol", bool(proxy.acceptProxyProtocol()), bool(false));
+        if (!proxy.acceptProxyFrom().isEmpty()) {
+            key(KEY_INDENT, "accept_proxy_from",
+                    proxy.acceptProxyFrom().stream().map(AddressPrefix::text).collect(Collectors.joining(" ")));
+        }
     }
 
     private void server(RealServer server, int virtualPort) {

@@ -1,6 +1,7 @@
 package io.fulcrum.proxy;
 
 import io.fulcrum.model.Protocol;
+import io.fulcrum.model.ProxyProtocol;
 import io.fulcrum.model.ServiceKey;
 import io.fulcrum.schedule.Flow;
 import io.fulcrum.table.ConnectionView;
@@ -19,6 +20,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.ReadHangUpInterest;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -44,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * been passed on (or, when one side goes away, after what was read from it has been flushed).
  * Half-close is a state of each direction. IPVS's accounting (the connection's state and the real
  * server's counters) is kept apart, in {@link #finSeen} and {@link #closed}.
+ *
+ * <p>PROXY protocol: from a trusted front balancer the connection starts with a header naming the
+ * real client, read before placement so that persistence and the hashing schedulers see that
+ * client; the bytes that came with it are kept as early bytes. Towards the real server a header,
+ * when configured, is the first write, ahead of the early bytes.
  */
 final class Relay {
 
@@ -67,9 +76,12 @@ final class Relay {
     private final ProxyEngine engine;
     private final Channel client;
     private final ServiceKey service;
-    private final InetSocketAddress clientAddress;
+    /** The client: the peer, or the one an accepted PROXY header names (written once, before placement). */
+    private volatile InetSocketAddress clientAddress;
     private final InetSocketAddress virtualAddress;
-    private final Flow flow;
+    /** The address the client connected to: the VIP:port, or the one an accepted PROXY header names. */
+    private InetSocketAddress destinationAddress;
+    private Flow flow;
     private final Side clientSide = new Side(true);
     /** Real servers whose connect failed for this client; rarely needed, so made on the first failure. */
     private List<PoolMember> tried = List.of();
@@ -78,6 +90,10 @@ final class Relay {
     private Channel upstream;
     private Side upstreamSide;
     private boolean upstreamConnected;
+    /** A trusted front's PROXY header is still to come. */
+    private boolean awaitingHeader;
+    /** The PROXY header this connection's real server gets first. */
+    private ProxyProtocol headerToSend = ProxyProtocol.OFF;
     /** Client bytes read before the upstream was connected; made on the first such read. */
     private ArrayDeque<ByteBuf> early;
     private Placement placement;
@@ -96,14 +112,53 @@ final class Relay {
         this.service = service;
         this.clientAddress = (InetSocketAddress) client.remoteAddress();
         this.virtualAddress = (InetSocketAddress) client.localAddress();
+        this.destinationAddress = virtualAddress;
         this.flow = Flow.of(clientAddress.getAddress(), clientAddress.getPort(), virtualAddress.getAddress());
     }
 
     /** Called on the client channel's event loop when it becomes active. */
-    private void start() {
+    private void begin() {
         client.closeFuture().addListener((ChannelFutureListener) f -> closed());
         engine.register(this);
         VirtualServerEntry entry = engine.entry(service);
+        if (entry != null && entry.config().proxy().trustsProxyHeaderFrom(clientAddress.getAddress())) {
+            awaitHeader(entry.config().proxy().connectTimeout());
+        } else {
+            start(entry);
+        }
+    }
+
+    /**
+     * As HAProxy's accept-proxy: a trusted front must send a valid PROXY header first, within the
+     * connect timeout, or the connection is closed (an invalid one fails the decoder, which closes it).
+     */
+    private void awaitHeader(Duration limit) {
+        awaitingHeader = true;
+        client.pipeline().addFirst(new HAProxyMessageDecoder());
+        idleCheck = client.eventLoop().schedule(() -> {
+            log.debug("{} -> {}: no PROXY header within {} ms", clientAddress, virtualAddress, limit.toMillis());
+            client.close();
+        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+        client.read();
+    }
+
+    /** The front's header: its client is this connection's client from now on. */
+    private void headerRead(HAProxyMessage header) {
+        try {
+            awaitingHeader = false;
+            idleCheck.cancel(false);
+            if (ProxyHeaders.carriesAddresses(header)) {
+                clientAddress = ProxyHeaders.source(header);
+                destinationAddress = ProxyHeaders.destination(header);
+                flow = Flow.of(clientAddress.getAddress(), clientAddress.getPort(), virtualAddress.getAddress());
+            }
+        } finally {
+            header.release();
+        }
+        start(engine.entry(service));
+    }
+
+    private void start(VirtualServerEntry entry) {
         Placement first = entry == null ? null : entry.place(clientAddress.getAddress(), flow);
         if (first == null) {
             log.debug("no real server available for {} from {}", service.label(), clientAddress);
@@ -118,6 +173,7 @@ final class Relay {
         placement = chosen;
         member = chosen.member();
         drainTimeout = entry.config().proxy().drainTimeout();
+        headerToSend = entry.config().proxy().proxyProtocol();
         raisedOverload = member.bind(true);
         countedActive = true;
         engine.placed(this, member);
@@ -155,11 +211,19 @@ final class Relay {
         upstreamConnected = true;
         state = State.ESTABLISHED;
         touch();
-        if (early != null && !early.isEmpty()) {
-            ChannelFuture last = null;
+        ChannelFuture last = null;
+        if (headerToSend != ProxyProtocol.OFF) {
+            // Encoded on the spot, so the encoder leaves the pipeline before any relayed byte passes.
+            upstream.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+            last = upstream.write(ProxyHeaders.of(headerToSend, clientAddress, destinationAddress));
+            upstream.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+        }
+        if (early != null) {
             for (ByteBuf data; (data = early.poll()) != null; ) {
                 last = upstream.write(data);
             }
+        }
+        if (last != null) {
             upstream.flush();
             clientSide.wrote(last);
         } else if (!clientSide.inputDone) {
@@ -430,13 +494,17 @@ final class Relay {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             if (fromClient && dropReadHangUp(client)) {
-                start();
+                begin();
             }
             ctx.fireChannelActive();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HAProxyMessage header) {
+                headerRead(header);
+                return;
+            }
             if (!(msg instanceof ByteBuf data)) {
                 ReferenceCountUtil.release(msg);
                 return;
@@ -451,8 +519,8 @@ final class Relay {
                 }
             }
             if (fromClient && !upstreamConnected) {
-                // Read before the upstream is ready (a transport that reads on its own): kept, and no
-                // further read is asked for until these are written.
+                // Read before the upstream is ready (with a PROXY header, or by a transport that reads on
+                // its own): kept, and no further read is asked for until these are written.
                 if (early == null) {
                     early = new ArrayDeque<>(2);
                 }
@@ -488,6 +556,10 @@ final class Relay {
             }
             touch();
             inputDone = true;
+            if (fromClient && awaitingHeader) {
+                client.close(); // the front ended before naming the client
+                return;
+            }
             if (fromClient && !upstreamConnected) {
                 return; // passed on once connected, after the early bytes
             }

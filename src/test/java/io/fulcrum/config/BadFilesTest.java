@@ -151,6 +151,21 @@ class BadFilesTest {
                         List.of("test.cf:5: check_path: `health` must start with /")),
                 arguments("interval zero", virtual("check_interval = 0", ""),
                         List.of("test.cf:4: check_interval: must be greater than 0")),
+                arguments("unknown proxy_protocol", virtual("proxy_protocol = v3", ""),
+                        List.of("test.cf:4: proxy_protocol: unknown value `v3`; expected off, v1, v2")),
+                arguments("accept_proxy_protocol without its fronts", virtual("accept_proxy_protocol = 1", ""),
+                        List.of("test.cf:4: accept_proxy_protocol: needs accept_proxy_from: the addresses of the front"
+                                + " balancers trusted to name the client")),
+                arguments("a front that is not an address", virtual("accept_proxy_protocol = 1\n"
+                                + "accept_proxy_from = 10.0.0.9 lb1", ""),
+                        List.of("test.cf:5: accept_proxy_from: `lb1` is not an IP address")),
+                arguments("a prefix too long", virtual("accept_proxy_protocol = 1\naccept_proxy_from = 10.0.0.0/33", ""),
+                        List.of("test.cf:5: accept_proxy_from: bad prefix length in `10.0.0.0/33`: 0..32")),
+                arguments("a prefix with host bits", virtual("accept_proxy_protocol = 1\n"
+                                + "accept_proxy_from = 2001:db8::1/64", ""),
+                        List.of("test.cf:5: accept_proxy_from: `2001:db8::1/64` has bits set beyond its prefix length")),
+                arguments("PROXY protocol on udp", virtual("protocol = udp\nproxy_protocol = v2", ""),
+                        List.of("test.cf:5: proxy_protocol: needs protocol = tcp")),
                 arguments("negative seconds", virtual("drain_timeout = -1", ""),
                         List.of("test.cf:4: drain_timeout: -1 must not be negative")),
                 arguments("short heartbeat key", "heartbeat_key = \"grüße 1234567\"\n" + MINIMAL,

@@ -1,9 +1,11 @@
 package io.fulcrum.config;
 
+import io.fulcrum.model.AddressPrefix;
 import io.fulcrum.model.CheckType;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.EngineKind;
 import io.fulcrum.model.HealthCheck;
+import io.fulcrum.model.ProxyProtocol;
 import io.fulcrum.model.SchedulerFlag;
 import io.fulcrum.model.SorryServer;
 import io.fulcrum.model.StatusRange;
@@ -78,6 +80,38 @@ class ExtensionsTest {
         assertThat(v.proxy().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(v.proxy().connectRetries()).isZero();
         assertThat(v.proxy().drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void proxyProtocolKeysAndTheirDefaults() throws Exception {
+        assertThat(virtual("").proxy().proxyProtocol()).isEqualTo(ProxyProtocol.OFF);
+        assertThat(virtual("").proxy().acceptProxyProtocol()).isFalse();
+        VirtualServer v = virtual("proxy_protocol = V2\naccept_proxy_protocol = 1\n"
+                + "accept_proxy_from = 10.0.0.1, 10.0.0.2/31 2001:db8::/64");
+        assertThat(v.proxy().proxyProtocol()).isEqualTo(ProxyProtocol.V2);
+        assertThat(v.proxy().acceptProxyFrom()).containsExactly(
+                new AddressPrefix(InetAddress.getByName("10.0.0.1"), 32),
+                new AddressPrefix(InetAddress.getByName("10.0.0.2"), 31),
+                new AddressPrefix(InetAddress.getByName("2001:db8::"), 64));
+        for (String trusted : List.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "2001:db8::7")) {
+            assertThat(v.proxy().trustsProxyHeaderFrom(InetAddress.getByName(trusted))).as(trusted).isTrue();
+        }
+        for (String untrusted : List.of("10.0.0.0", "10.0.0.4", "2001:db9::1", "10.1.0.1")) {
+            assertThat(v.proxy().trustsProxyHeaderFrom(InetAddress.getByName(untrusted))).as(untrusted).isFalse();
+        }
+        assertThat(virtual("accept_proxy_from = 10.0.0.1").proxy().trustsProxyHeaderFrom(
+                InetAddress.getByName("10.0.0.1"))).as("without accept_proxy_protocol").isFalse();
+    }
+
+    @Test
+    void proxyProtocolKeysRoundTrip() {
+        Config config = parseOk(MINIMAL.replace("}", "proxy_protocol = v1\naccept_proxy_protocol = 1\n"
+                + "accept_proxy_from = 10.0.0.1/32 10.0.0.2/31 2001:db8::/64\n}"));
+        String written = LvsConfig.write(config);
+        assertThat(written).contains("proxy_protocol = v1\n", "accept_proxy_protocol = 1\n",
+                "accept_proxy_from = 10.0.0.1 10.0.0.2/31 2001:db8::/64\n");
+        assertThat(parseOk(written)).isEqualTo(config);
+        assertThat(LvsConfig.write(parseOk(MINIMAL))).doesNotContain("proxy_protocol", "accept_proxy");
     }
 
     @Test

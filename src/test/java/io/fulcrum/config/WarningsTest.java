@@ -33,6 +33,8 @@ class WarningsTest {
                         "primary = 10.9.9.1\nbackup_active = 1\nbackup = 10.9.9.2\n" + MINIMAL,
                         List.of("test.cf:6: warning: address: no device for 10.0.0.1: Fulcrum cannot bring the VIP up when"
                                 + " this router takes over (write `address = IP DEVICE`)")),
+                arguments("accept_proxy_from without accept_proxy_protocol", withVirtualKeys("accept_proxy_from = 10.0.0.9"),
+                        List.of("test.cf:4: warning: accept_proxy_from: not used without accept_proxy_protocol = 1")),
                 arguments("pmask without persistent", withVirtualKeys("pmask = 255.255.255.0"),
                         List.of("test.cf:4: warning: pmask: not used without persistent")),
                 arguments("nat_router with direct routing", "network = direct\nnat_router = 10.0.9.1 eth1:1\n" + MINIMAL,
