@@ -19,7 +19,10 @@ import java.util.Optional;
  * <li>The partner says it is leaving or has a link fault: take over at once.</li>
  * <li>Both standby (a cold start of both): the primary takes the active role.</li>
  * <li>Both active (heartbeats were cut, then came back): the primary wins; the backup steps down
- *     at once and the primary re-announces its addresses.</li>
+ *     at once. The router that stays active announces its addresses again as soon as the split
+ *     ends, whichever router hears the other first: when it finds the partner active, when the
+ *     partner steps down from active, and when it hears a partner it had not heard for deadtime
+ *     (or ever), since the partner may have held the addresses meanwhile.</li>
  * <li>A primary that finds an active backup stays standby (pulse's way), unless {@code failback}
  *     is on: then it takes over once it has been up and healthy for {@code failback_delay}, and
  *     rule 5 makes the backup step down.</li>
@@ -82,8 +85,8 @@ public final class Election {
     private long eligibleSince;
     private final long[] lastHeard = {NEVER, NEVER};
     private Heartbeat partner;
-    /** Whether the partner was already known active before the heartbeat being handled. */
-    private boolean partnerSeenActive;
+    /** The partner's state as known before the heartbeat being handled; null while it was dead or never heard. */
+    private HaState partnerBefore;
     private boolean stopping;
     private boolean handedOver;
     private boolean linksUsable = true;
@@ -112,7 +115,7 @@ public final class Election {
 
     /** A valid heartbeat from the partner arrived on {@code link}. */
     public void heartbeat(Link link, Heartbeat heartbeat, long now) {
-        partnerSeenActive = partnerActive(now);
+        partnerBefore = partnerAlive(now) ? partner.state() : null;
         lastHeard[link.ordinal()] = now;
         partner = heartbeat;
         evaluate(now);
@@ -120,7 +123,7 @@ public final class Election {
 
     /** Time passed: checks the deadline and the failback delay. */
     public void tick(long now) {
-        partnerSeenActive = partnerActive(now);
+        partnerBefore = partnerAlive(now) ? partner.state() : null;
         evaluate(now);
     }
 
@@ -256,10 +259,6 @@ public final class Election {
         return heard != NEVER && now - heard < deadtime;
     }
 
-    private boolean partnerActive(long now) {
-        return partnerAlive(now) && partner.state() == HaState.ACTIVE;
-    }
-
     private void evaluate(long now) {
         if (settings.standalone()) {
             return;
@@ -291,9 +290,14 @@ public final class Election {
                         become(HaState.STANDBY, now, "both active: the primary keeps the active role");
                         actions.deactivate(lastReason);
                         actions.heartbeatNow();
-                    } else if (!partnerSeenActive) {
+                    } else if (partnerBefore != HaState.ACTIVE) {
                         actions.reannounce("both active: the primary keeps the role and announces its addresses again");
                     }
+                } else if (alive && partnerBefore == null) {
+                    // the client may still send to the partner's MAC: a split ended where the partner heard us first
+                    actions.reannounce("the partner is heard again: announcing the addresses again in case it held them");
+                } else if (alive && partnerBefore == HaState.ACTIVE) {
+                    actions.reannounce("the partner stepped down: announcing the addresses again");
                 }
             }
             case LEAVING -> {

@@ -585,7 +585,7 @@ public final class PairController implements AutoCloseable {
 
         @Override
         public void reannounce(String reason) {
-            log.warn("{}", reason);
+            log.info("{}", reason);
             actions.execute(announcements::start);
         }
 
