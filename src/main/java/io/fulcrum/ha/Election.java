@@ -15,7 +15,10 @@ import java.util.Optional;
  * <li>A router in {@link HaState#FAULT} (a monitored link is down) or {@link HaState#LEAVING}
  *     (stopping) never takes the active role.</li>
  * <li>No valid heartbeat on any link for {@code deadtime} (after a start, for at least a second):
- *     the partner is dead, take over.</li>
+ *     the partner is dead, take over; except that a backup whose partner's address keeps sending
+ *     heartbeats it cannot authenticate (a different key: the primary is alive but misconfigured)
+ *     does not take over until they have stopped for {@code deadtime}. The primary ignores such
+ *     heartbeats, so that a pair with different keys has one active router, the primary.</li>
  * <li>The partner says it is leaving or has a link fault: take over at once.</li>
  * <li>Both standby (a cold start of both): the primary takes the active role.</li>
  * <li>Both active (heartbeats were cut, then came back): the primary wins; the backup steps down
@@ -93,6 +96,10 @@ public final class Election {
     private long faultUntil = Long.MIN_VALUE;
     private boolean partnerTookOver;
     private String lastReason = "starting";
+    /** When the partner's address last sent a heartbeat this router could not authenticate. */
+    private long lastUnauthenticated = NEVER;
+    /** The reason to show again once a backup that held back for a misconfigured partner hears it properly. */
+    private String reasonBeforeHoldingBack;
 
     public Election(Settings settings, Actions actions) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -119,6 +126,15 @@ public final class Election {
         lastHeard[link.ordinal()] = now;
         partner = heartbeat;
         evaluate(now);
+    }
+
+    /**
+     * A heartbeat from the partner's address that this router cannot authenticate (a different key,
+     * or a key on one side only): the partner is probably alive. See rule 2; the next {@link #tick}
+     * acts on it (this is called for every such datagram, a flood included, so it only notes the time).
+     */
+    public void unauthenticated(long now) {
+        lastUnauthenticated = now;
     }
 
     /** Time passed: checks the deadline and the failback delay. */
@@ -237,6 +253,9 @@ public final class Election {
         if (deadline > now) {
             next = Math.min(next, deadline);
         }
+        if (lastUnauthenticated != NEVER && lastUnauthenticated + deadtime > now) {
+            next = Math.min(next, lastUnauthenticated + deadtime);
+        }
         if (state == HaState.FAULT && faultUntil > now) {
             next = Math.min(next, faultUntil);
         }
@@ -265,12 +284,21 @@ public final class Election {
         }
         boolean alive = partnerAlive(now);
         HaState theirs = alive ? partner.state() : null;
+        if (alive && reasonBeforeHoldingBack != null) {
+            lastReason = reasonBeforeHoldingBack;
+            reasonBeforeHoldingBack = null;
+        }
         switch (state) {
             case STANDBY -> {
                 if (!alive) {
                     if (lastHeardAny() == NEVER && now - startedAt < startupWait) {
                         return;
                     }
+                    if (settings.self() == RouterRole.BACKUP && partnerMisconfigured(now)) {
+                        holdBack();
+                        return;
+                    }
+                    reasonBeforeHoldingBack = null;
                     take(now, lastHeardAny() == NEVER
                             ? "no heartbeat from the partner since start (deadtime)"
                             : "partner dead: no heartbeat for deadtime");
@@ -308,6 +336,19 @@ public final class Election {
                 }
             }
             case FAULT -> leaveFault(now);
+        }
+    }
+
+    private boolean partnerMisconfigured(long now) {
+        return lastUnauthenticated != NEVER && now - lastUnauthenticated < deadtime;
+    }
+
+    /** Taking the addresses from a partner that serves them would make a split brain: stay standby, say why. */
+    private void holdBack() {
+        if (reasonBeforeHoldingBack == null) {
+            reasonBeforeHoldingBack = lastReason;
+            lastReason = "the partner's address sends heartbeats this router cannot authenticate (a different"
+                    + " heartbeat key?): not taking over from a partner that is alive";
         }
     }
 

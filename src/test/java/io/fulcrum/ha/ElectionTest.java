@@ -310,6 +310,71 @@ class ElectionTest {
         }
     }
 
+    /** Docs/ha.md, "Heartbeat keys": a partner alive with another key is not taken over by the backup. */
+    @Nested
+    class KeyMismatch {
+        @Test
+        void theBackupDoesNotTakeOverWhileThePartnersAddressSendsBeatsItCannotAuthenticate() {
+            Election election = election(RouterRole.BACKUP);
+            for (int i = 0; i < 50; i++) {
+                advance(100);
+                election.unauthenticated(now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(election.reason()).contains("cannot authenticate");
+            assertThat(actions.drain()).isEmpty();
+            // the primary dies: its beats stop, and deadtime later the backup takes over
+            assertThat(election.nextCheck(now)).isEqualTo(now + DEADTIME.toNanos());
+            advance(399);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            advance(1);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("no heartbeat from the partner");
+        }
+
+        @Test
+        void thePrimaryIgnoresThemSoThatThePairHasOneActiveRouter() {
+            Election election = election(RouterRole.PRIMARY);
+            for (int i = 0; i < 20; i++) {
+                advance(100);
+                election.unauthenticated(now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("since start");
+        }
+
+        @Test
+        void anActiveBackupStaysActive() {
+            Election election = election(RouterRole.BACKUP);
+            advance(1_000);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            actions.drain();
+            for (int i = 0; i < 20; i++) {
+                advance(100);
+                election.unauthenticated(now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(actions.drain()).isEmpty();
+        }
+
+        @Test
+        void theUsualReasonComesBackWhenThePartnerIsHeardProperly() {
+            Election election = election(RouterRole.BACKUP);
+            advance(1_000);
+            election.unauthenticated(now);
+            election.tick(now);
+            assertThat(election.reason()).contains("cannot authenticate");
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            assertThat(election.reason()).isEqualTo("starting");
+        }
+    }
+
     @Nested
     class Links {
         @Test

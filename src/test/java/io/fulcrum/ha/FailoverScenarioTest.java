@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fulcrum.testing.HaTopology;
 import io.fulcrum.testing.Prober;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -291,6 +292,50 @@ class FailoverScenarioTest {
         assertThat(topology.clientNeighbourMac(VIP6)).contains(topology.routerMac(1));
         assertThat(!topology.holdsVip(2) && !topology.holds(2, VIP6) && !topology.holds(2, NAT_ROUTER))
                 .as("router 2 holds none of the floating addresses").isTrue();
+    }
+
+    /**
+     * Routers with different heartbeat keys: neither is silent about it (the first rejected
+     * heartbeat is logged at once, naming the sender and the reason), and the backup, whose partner
+     * is alive with another key, does not take the VIPs from it: one router serves, the client is
+     * never pulled back and forth (before, both went active and nothing was logged).
+     */
+    @Test
+    void routersWithDifferentKeysSaySoAndOnlyThePrimaryServes() throws Exception {
+        topology = HaTopology.create();
+        topology.startRouter(1, config(Map.of()));
+        await("router 1 holds the VIPs").atMost(ROUTER_START).until(() -> topology.holdsVip(1));
+        topology.startRouter(2, config(Map.of("heartbeat_key", "another-long-random-secret-for-r2")));
+        prober = Prober.start(topology, topology.ns("client"), V4_TARGET, V6_TARGET);
+        Instant started = Instant.now();
+        await("the client is served through router 1").atMost(ROUTER_START)
+                .until(() -> prober.succeededSince(V4_TARGET, started) && prober.succeededSince(V6_TARGET, started));
+        await("router 2 runs").atMost(ROUTER_START).until(() -> topology.router(2).controlSocket().toFile().exists());
+        Instant running = Instant.now();
+        await("router 2 logs the rejected heartbeats at once").atMost(Duration.ofSeconds(2))
+                .until(() -> rejections(2).stream().anyMatch(l -> l.matches(
+                        ".*heartbeat rejected from (192\\.168\\.77|10\\.77\\.0)\\.2: BAD_MAC.*does not take over.*")));
+        await("router 1 logs them too").atMost(Duration.ofSeconds(2))
+                .until(() -> rejections(1).stream().anyMatch(l -> l.matches(
+                        ".*heartbeat rejected from (192\\.168\\.77|10\\.77\\.0)\\.3: BAD_MAC.*")));
+        await("router 1 alone stays active for 5 x deadtime").during(DEADTIME.multipliedBy(5))
+                .atMost(DEADTIME.multipliedBy(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> topology.holdsVip(1) && !topology.holdsVip(2) && !topology.holds(2, NAT_ROUTER));
+        Instant end = Instant.now();
+        // Pulled to router 2, the client would be served through it, or refused while the MAC moves back
+        // and forth; a read that times out is a router slowed down by the loaded host, not a pull.
+        assertThat(prober.between(V4_TARGET, running, end)).as(prober.describe(V4_TARGET, running, end))
+                .isNotEmpty().allMatch(HaTopology.notThrough(2))
+                .noneMatch(p -> p.answer().startsWith("ConnectException") || p.answer().contains("Connect_timed_out"));
+        assertThat(topology.clientNeighbourMac(VIP)).contains(topology.routerMac(1));
+        long allowed = 1 + Duration.between(started, Instant.now()).toSeconds() / 10;
+        assertThat(rejections(2)).as("at most one line per 10 s").hasSizeLessThanOrEqualTo((int) allowed);
+        assertThat(topology.status(2)).contains("Router: backup, standby", "cannot authenticate", "BAD_MAC");
+    }
+
+    private List<String> rejections(int router) throws Exception {
+        return Files.readAllLines(topology.router(router).log()).stream()
+                .filter(l -> l.contains("heartbeat rejected")).toList();
     }
 
     @Test
