@@ -232,7 +232,7 @@ public final class Election {
         return stateSince;
     }
 
-    /** Why the state is what it is, in a phrase for the log and status. */
+    /** Why the state is what it is, in a phrase for the log and status: the latest decision, not the first. */
     public String reason() {
         return lastReason;
     }
@@ -319,13 +319,13 @@ public final class Election {
                         actions.deactivate(lastReason);
                         actions.heartbeatNow();
                     } else if (partnerBefore != HaState.ACTIVE) {
-                        actions.reannounce("both active: the primary keeps the role and announces its addresses again");
+                        reannounce("both active: the primary keeps the role and announces its addresses again");
                     }
                 } else if (alive && partnerBefore == null) {
                     // the client may still send to the partner's MAC: a split ended where the partner heard us first
-                    actions.reannounce("the partner is heard again: announcing the addresses again in case it held them");
+                    reannounce("the partner is heard again: announcing the addresses again in case it held them");
                 } else if (alive && partnerBefore == HaState.ACTIVE) {
-                    actions.reannounce("the partner stepped down: announcing the addresses again");
+                    reannounce("the partner stepped down: announcing the addresses again");
                 }
             }
             case LEAVING -> {
@@ -337,6 +337,12 @@ public final class Election {
             }
             case FAULT -> leaveFault(now);
         }
+    }
+
+    /** Keeps the role for a new reason: status shows the latest one, next to the time the role began. */
+    private void reannounce(String reason) {
+        lastReason = reason;
+        actions.reannounce(reason);
     }
 
     private boolean partnerMisconfigured(long now) {

@@ -286,6 +286,20 @@ class ElectionTest {
         }
 
         @Test
+        void theReasonIsTheLatestDecisionAndTheSinceStaysWhenTheRoleDoes() {
+            Election election = primaryAfterACut(true, 3_000);
+            long since = election.stateSince();
+            assertThat(election.reason()).contains("both standby");
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.reason()).contains("both active: the primary keeps the role");
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            assertThat(election.reason()).contains("the partner stepped down");
+            assertThat(election.stateSince()).isEqualTo(since);
+        }
+
+        @Test
         void aOneWaySplitEndsWithAnAnnouncementWhenTheBackupStepsDown() {
             Election election = primaryAfterACut(true, 100);
             for (int i = 0; i < 30; i++) {
