@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fulcrum.testing.HaTopology;
 import io.fulcrum.testing.Prober;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -232,6 +235,20 @@ class FailoverScenarioTest {
         assertThat(topology.clientNeighbourMac(VIP)).contains(topology.routerMac(1));
     }
 
+    /** When router {@code number} last logged that its partner's heartbeats resumed, if it did after {@code after}. */
+    private Optional<Instant> lastResumed(int number, Instant after) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(topology.router(number).log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines.stream()
+                .filter(l -> l.contains("the partner's heartbeats resumed"))
+                .map(l -> Instant.parse(l.substring(0, l.indexOf(' '))))
+                .filter(t -> t.isAfter(after)).max(Instant::compareTo);
+    }
+
     /** Which router hears the other first when a split brain ends. */
     enum FirstToHear { PRIMARY, BACKUP }
 
@@ -267,8 +284,15 @@ class FailoverScenarioTest {
             topology.allowHeartbeatsOut(1);
         }
         Thread.sleep(keepaliveTime.multipliedBy(5));
+        Instant allowing = Instant.now();
         topology.allowHeartbeats(1);
-        Instant restored = Instant.now();
+        // The split ends when the second router hears the first again, which each logs ("the partner's
+        // heartbeats resumed"): measured from there, not from the nft command, whose own run time on a
+        // loaded host would count as heal time or hide it.
+        Instant restored = await("both routers hear each other again").atMost(TAKEOVER)
+                .until(() -> lastResumed(1, allowing.minus(keepaliveTime.multipliedBy(10)))
+                        .flatMap(one -> lastResumed(2, allowing.minus(keepaliveTime.multipliedBy(10)))
+                                .map(two -> one.isAfter(two) ? one : two)), Optional::isPresent).orElseThrow();
 
         awaitActive(1, TAKEOVER);
         // Watch long enough to see the old behaviour (several seconds on the backup's MAC) fail.
