@@ -298,7 +298,6 @@ public final class Election {
                         holdBack();
                         return;
                     }
-                    reasonBeforeHoldingBack = null;
                     take(now, lastHeardAny() == NEVER
                             ? "no heartbeat from the partner since start (deadtime)"
                             : "partner dead: no heartbeat for deadtime");
@@ -368,5 +367,6 @@ public final class Election {
         state = next;
         stateSince = now;
         lastReason = reason;
+        reasonBeforeHoldingBack = null;
     }
 }
