@@ -32,7 +32,7 @@ public final class PairFormat {
                         .append(partner.alive() ? "" : " (DEAD: no heartbeat for deadtime)")
                         .append(", last heartbeat ").append(ago(partner.lastHeardMillis()))
                         .append(", real servers up ").append(partner.realServersUp()).append('/')
-                        .append(partner.realServersTotal());
+                        .append(partner.realServersTotal()).append(" (counted per virtual server)");
             }
             out.append('\n');
         }

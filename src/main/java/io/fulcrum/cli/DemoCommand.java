@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
  * 127.0.0.1:8080, with health checks, and a prompt to stop and start the real servers.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run a demo: three real servers on loopback behind a virtual server on 127.0.0.1:8080.",
-                "The real servers are health-checked; stop and start them from the prompt to watch them",
-                "leave and come back. Ctrl-C stops everything."})
+        description = {"Run a demo on 127.0.0.1:8080: a virtual server in front of three real servers on loopback.",
+                "The real servers are health-checked; stop and start them from the prompt to watch them"
+                        + " leave and come back. Ctrl-C stops everything."})
 final class DemoCommand implements Callable<Integer> {
 
     static final String[] NAMES = {"web1", "web2", "web3"};

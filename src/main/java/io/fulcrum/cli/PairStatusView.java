@@ -2,6 +2,7 @@ package io.fulcrum.cli;
 
 import io.fulcrum.admin.wire.PairStatus;
 import io.fulcrum.config.LvsConfig;
+import io.fulcrum.ha.FloatingAddresses;
 import io.fulcrum.ha.Heartbeat;
 import io.fulcrum.ha.PairController;
 import io.fulcrum.model.AddressText;
@@ -52,7 +53,7 @@ final class PairStatusView {
         }).orElse(null);
         return new PairStatus(view.standalone() ? "standalone" : lower(view.role()), lower(view.state()),
                 view.since().truncatedTo(ChronoUnit.MILLIS).toString(), view.reason(), view.serving(),
-                view.held().stream().map(Object::toString).toList(), partner,
+                view.held().stream().map(FloatingAddresses::text).toList(), partner,
                 view.links().stream().map(l -> new PairStatus.HeartbeatLink(lower(l.link()),
                         l.own().map(AddressText::of).orElse(null), l.device().orElse(null), lower(l.state()),
                         l.lastHeard().map(t -> millisSince(t, now)).orElse(-1L))).toList(),

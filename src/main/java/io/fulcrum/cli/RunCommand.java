@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a router in the foreground.",
-                "Serves the virtual servers of FILE and checks their real servers; reloads on SIGHUP (or",
-                "`fulcrum reload`); on SIGTERM or SIGINT stops accepting, drains, and exits 0."})
+                "Serves the virtual servers of FILE and checks their real servers; reloads on SIGHUP (or"
+                        + " `fulcrum reload`); on SIGTERM or SIGINT stops accepting, drains, and exits 0."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec

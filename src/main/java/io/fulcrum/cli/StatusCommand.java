@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {
-                "Print this router's role in the pair (state, partner, links, config mismatch),",
-                "then the running daemon's table as `ipvsadm -L -n` does; the sorry server's row, while it",
-                "is in use, ends with the note `sorry server` after ipvsadm's columns.",
-                "-c/--connection, --stats and --rate are ipvsadm's options of the same names.",
-                "The lvs.cf is given with --config only: -c means the connection list, as in ipvsadm."})
+                "Print the router's role in the pair and the running daemon's table, as `ipvsadm -L -n` does.",
+                "The pair block shows the state, the partner, the links and any config mismatch. The sorry"
+                        + " server's row, while it is in use, ends with the note `sorry server` after ipvsadm's"
+                        + " columns. -c/--connection, --stats and --rate are ipvsadm's options of the same names;"
+                        + " the lvs.cf is given with --config only: -c means the connection list, as in ipvsadm."})
 final class StatusCommand implements Callable<Integer> {
 
     static final class Listing {

@@ -1,5 +1,6 @@
 package io.fulcrum.ha;
 
+import io.fulcrum.model.AddressText;
 import io.fulcrum.net.AddressExistsException;
 import io.fulcrum.net.Addresses;
 import io.fulcrum.net.HostAddress;
@@ -58,12 +59,13 @@ final class AddressOwner {
             }
             try {
                 if (addresses.deviceOf(stale.address()).isPresent()) {
-                    log.warn("removing {}: added by a previous run of this router that did not stop cleanly", stale);
+                    log.warn("removing {}: added by a previous run of this router that did not stop cleanly",
+                            FloatingAddresses.text(stale));
                     addresses.remove(stale);
                 }
             } catch (IOException e) {
                 // a renamed device, say: not a reason to refuse to start, now or at every start after
-                log.error("cannot remove the stale {}: {}; remove it by hand", stale, e.getMessage());
+                log.error("cannot remove the stale {}: {}; remove it by hand", FloatingAddresses.text(stale), e.getMessage());
             }
         }
         Files.delete(ledger);
@@ -92,13 +94,13 @@ final class AddressOwner {
                 writeLedger();
                 addresses.add(address);
                 whenUp.accept(address);
-                log.info("brought up {}", address);
+                log.info("brought up {}", FloatingAddresses.text(address));
             } catch (AddressExistsException e) {
                 log.warn("{} is already on {} and was not added by Fulcrum: left as it is, and not removed"
-                        + " when this router steps down", address.address().getHostAddress(), address.device());
+                        + " when this router steps down", AddressText.of(address.address()), address.device());
                 forget(address);
             } catch (IOException e) {
-                log.error("cannot bring up {}: {}", address, e.getMessage());
+                log.error("cannot bring up {}: {}", FloatingAddresses.text(address), e.getMessage());
                 forget(address);
                 allUp = false;
             }
@@ -133,9 +135,9 @@ final class AddressOwner {
     private void takeDown(HostAddress address) {
         try {
             addresses.remove(address);
-            log.info("took down {}", address);
+            log.info("took down {}", FloatingAddresses.text(address));
         } catch (IOException e) {
-            log.error("cannot take down {}: {}", address, e.getMessage());
+            log.error("cannot take down {}: {}", FloatingAddresses.text(address), e.getMessage());
         }
         forget(address);
     }

@@ -62,7 +62,7 @@ final class Announcements {
         try {
             announcer.announce(address);
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot announce {}: {}", address, e.getMessage());
+            log.warn("cannot announce {}: {}", FloatingAddresses.text(address), e.getMessage());
         }
     }
 

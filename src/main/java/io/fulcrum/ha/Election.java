@@ -15,11 +15,17 @@ import java.util.Optional;
  * <li>A router in {@link HaState#FAULT} (a monitored link is down) or {@link HaState#LEAVING}
  *     (stopping) never takes the active role.</li>
  * <li>No valid heartbeat on any link for {@code deadtime} (after a start, for at least a second):
- *     the partner is dead, take over.</li>
+ *     the partner is dead, take over; except that a backup whose partner's address keeps sending
+ *     heartbeats it cannot authenticate (a different key: the primary is alive but misconfigured)
+ *     does not take over until they have stopped for {@code deadtime}. The primary ignores such
+ *     heartbeats, so that a pair with different keys has one active router, the primary.</li>
  * <li>The partner says it is leaving or has a link fault: take over at once.</li>
  * <li>Both standby (a cold start of both): the primary takes the active role.</li>
  * <li>Both active (heartbeats were cut, then came back): the primary wins; the backup steps down
- *     at once and the primary re-announces its addresses.</li>
+ *     at once. The router that stays active announces its addresses again as soon as the split
+ *     ends, whichever router hears the other first: when it finds the partner active, when the
+ *     partner steps down from active, and when it hears a partner it had not heard for deadtime
+ *     (or ever), since the partner may have held the addresses meanwhile.</li>
  * <li>A primary that finds an active backup stays standby (pulse's way), unless {@code failback}
  *     is on: then it takes over once it has been up and healthy for {@code failback_delay}, and
  *     rule 5 makes the backup step down.</li>
@@ -82,14 +88,18 @@ public final class Election {
     private long eligibleSince;
     private final long[] lastHeard = {NEVER, NEVER};
     private Heartbeat partner;
-    /** Whether the partner was already known active before the heartbeat being handled. */
-    private boolean partnerSeenActive;
+    /** The partner's state as known before the heartbeat being handled; null while it was dead or never heard. */
+    private HaState partnerBefore;
     private boolean stopping;
     private boolean handedOver;
     private boolean linksUsable = true;
     private long faultUntil = Long.MIN_VALUE;
     private boolean partnerTookOver;
     private String lastReason = "starting";
+    /** When the partner's address last sent a heartbeat this router could not authenticate. */
+    private long lastUnauthenticated = NEVER;
+    /** The reason to show again once a backup that held back for a misconfigured partner hears it properly. */
+    private String reasonBeforeHoldingBack;
 
     public Election(Settings settings, Actions actions) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -112,15 +122,24 @@ public final class Election {
 
     /** A valid heartbeat from the partner arrived on {@code link}. */
     public void heartbeat(Link link, Heartbeat heartbeat, long now) {
-        partnerSeenActive = partnerActive(now);
+        partnerBefore = partnerAlive(now) ? partner.state() : null;
         lastHeard[link.ordinal()] = now;
         partner = heartbeat;
         evaluate(now);
     }
 
+    /**
+     * A heartbeat from the partner's address that this router cannot authenticate (a different key,
+     * or a key on one side only): the partner is probably alive. See rule 2; the next {@link #tick}
+     * acts on it (this is called for every such datagram, a flood included, so it only notes the time).
+     */
+    public void unauthenticated(long now) {
+        lastUnauthenticated = now;
+    }
+
     /** Time passed: checks the deadline and the failback delay. */
     public void tick(long now) {
-        partnerSeenActive = partnerActive(now);
+        partnerBefore = partnerAlive(now) ? partner.state() : null;
         evaluate(now);
     }
 
@@ -213,7 +232,7 @@ public final class Election {
         return stateSince;
     }
 
-    /** Why the state is what it is, in a phrase for the log and status. */
+    /** Why the state is what it is, in a phrase for the log and status: the latest decision, not the first. */
     public String reason() {
         return lastReason;
     }
@@ -233,6 +252,9 @@ public final class Election {
         long deadline = heard == NEVER ? startedAt + startupWait : heard + deadtime;
         if (deadline > now) {
             next = Math.min(next, deadline);
+        }
+        if (lastUnauthenticated != NEVER && lastUnauthenticated + deadtime > now) {
+            next = Math.min(next, lastUnauthenticated + deadtime);
         }
         if (state == HaState.FAULT && faultUntil > now) {
             next = Math.min(next, faultUntil);
@@ -256,20 +278,24 @@ public final class Election {
         return heard != NEVER && now - heard < deadtime;
     }
 
-    private boolean partnerActive(long now) {
-        return partnerAlive(now) && partner.state() == HaState.ACTIVE;
-    }
-
     private void evaluate(long now) {
         if (settings.standalone()) {
             return;
         }
         boolean alive = partnerAlive(now);
         HaState theirs = alive ? partner.state() : null;
+        if (alive && reasonBeforeHoldingBack != null) {
+            lastReason = reasonBeforeHoldingBack;
+            reasonBeforeHoldingBack = null;
+        }
         switch (state) {
             case STANDBY -> {
                 if (!alive) {
                     if (lastHeardAny() == NEVER && now - startedAt < startupWait) {
+                        return;
+                    }
+                    if (settings.self() == RouterRole.BACKUP && partnerMisconfigured(now)) {
+                        holdBack();
                         return;
                     }
                     take(now, lastHeardAny() == NEVER
@@ -291,9 +317,14 @@ public final class Election {
                         become(HaState.STANDBY, now, "both active: the primary keeps the active role");
                         actions.deactivate(lastReason);
                         actions.heartbeatNow();
-                    } else if (!partnerSeenActive) {
-                        actions.reannounce("both active: the primary keeps the role and announces its addresses again");
+                    } else if (partnerBefore != HaState.ACTIVE) {
+                        reannounce("both active: the primary keeps the role and announces its addresses again");
                     }
+                } else if (alive && partnerBefore == null) {
+                    // the client may still send to the partner's MAC: a split ended where the partner heard us first
+                    reannounce("the partner is heard again: announcing the addresses again in case it held them");
+                } else if (alive && partnerBefore == HaState.ACTIVE) {
+                    reannounce("the partner stepped down: announcing the addresses again");
                 }
             }
             case LEAVING -> {
@@ -307,6 +338,25 @@ public final class Election {
         }
     }
 
+    /** Keeps the role for a new reason: status shows the latest one, next to the time the role began. */
+    private void reannounce(String reason) {
+        lastReason = reason;
+        actions.reannounce(reason);
+    }
+
+    private boolean partnerMisconfigured(long now) {
+        return lastUnauthenticated != NEVER && now - lastUnauthenticated < deadtime;
+    }
+
+    /** Taking the addresses from a partner that serves them would make a split brain: stay standby, say why. */
+    private void holdBack() {
+        if (reasonBeforeHoldingBack == null) {
+            reasonBeforeHoldingBack = lastReason;
+            lastReason = "the partner's address sends heartbeats this router cannot authenticate (a different"
+                    + " heartbeat key?): not taking over from a partner that is alive";
+        }
+    }
+
     private void take(long now, String reason) {
         become(HaState.ACTIVE, now, reason);
         actions.activate(reason);
@@ -317,5 +367,6 @@ public final class Election {
         state = next;
         stateSince = now;
         lastReason = reason;
+        reasonBeforeHoldingBack = null;
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.ha;
 
+import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.VirtualServer;
 import io.fulcrum.net.Addresses;
@@ -33,6 +34,12 @@ public final class FloatingAddresses {
     }
 
     /** In lvs.cf order; a VIP shared by several virtual servers appears once. */
+    /** An address as status, check and the log show it: {@code fd77::100/64 on eth0}, IPv6 written as RFC 5952 says. */
+    public static String text(HostAddress address) {
+        return AddressText.of(address.address()) + "/" + address.prefixLength() + " on "
+                + address.label().orElse(address.device());
+    }
+
     public static List<HostAddress> of(Config config, Addresses host) {
         return placements(config, host).stream().map(Placement::address).toList();
     }
@@ -72,8 +79,7 @@ public final class FloatingAddresses {
         }
         HostAddress subnet = covering.get();
         return new Placement(HostAddress.onDevice(address, subnet.prefixLength(), lvsDevice), key + " not given:"
-                + " the prefix of " + subnet.address().getHostAddress() + "/" + subnet.prefixLength() + " on "
-                + subnet.label().orElse(subnet.device()) + ", which covers it");
+                + " the prefix of " + text(subnet) + ", which covers it");
     }
 
     /** Whether {@code address} is in the subnet of {@code own} (same family, same leading prefix bits). */

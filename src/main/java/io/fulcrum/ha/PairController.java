@@ -94,6 +94,8 @@ public final class PairController implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Instant startInstant = Instant.now();
     private final Thread loop;
+    /** What this router does about a partner whose heartbeats it cannot authenticate (docs/ha.md, "Heartbeat keys"). */
+    private final String keyMismatchConsequence;
 
     private volatile List<HostAddress> floating;
     private volatile long fingerprint;
@@ -118,7 +120,8 @@ public final class PairController implements AutoCloseable {
     private String lastRejectedWhy;
     /** When a heartbeat of the partner was last accepted, on any link. */
     private long lastAccepted = Long.MIN_VALUE;
-    private long lastRejectionLog = Long.MIN_VALUE;
+    /** The first rejection is logged at once, the next ones at most every 10 s. */
+    private final LogLimiter rejectionLog = new LogLimiter(Duration.ofSeconds(10));
     private volatile boolean mismatchLogged;
     private Duration stopLimit = Duration.ofSeconds(2);
 
@@ -143,6 +146,9 @@ public final class PairController implements AutoCloseable {
         RouterRole role = addresses.map(PairAddresses::role).orElse(RouterRole.PRIMARY);
         this.election = new Election(new Election.Settings(role, addresses.isEmpty(), pair.keepalive(), pair.deadtime(),
                 pair.failback(), pair.failbackDelay()), new ElectionActions());
+        this.keyMismatchConsequence = role == RouterRole.BACKUP
+                ? "; this backup does not take over while they come (the primary keeps the role)"
+                : "; this primary ignores them and takes or keeps the active role";
         this.selector = Selector.open();
         this.loop = Thread.ofPlatform().name("heartbeat").daemon().priority(Thread.MAX_PRIORITY).unstarted(this::run);
     }
@@ -470,12 +476,18 @@ public final class PairController implements AutoCloseable {
             heartbeat = codec.decode(buffer);
             replayGuards.get(link).check(heartbeat);
         } catch (BadHeartbeat e) {
-            reject(now, source, e.getMessage());
+            boolean otherKey = e.reason() == BadHeartbeat.Reason.BAD_MAC
+                    || e.reason() == BadHeartbeat.Reason.UNAUTHENTICATED;
+            if (otherKey) {
+                // the socket is connected: this came from the partner's address, so the partner is most likely alive
+                election.unauthenticated(now);
+            }
+            reject(now, source, e.getMessage(), otherKey ? keyMismatchConsequence : "");
             return;
         }
         if (heartbeat.role() == election.role()) {
             reject(now, source, "it says it is the " + heartbeat.role().name().toLowerCase(Locale.ROOT)
-                    + " too: check primary and backup in lvs.cf on both routers");
+                    + " too: check primary and backup in lvs.cf on both routers", "");
             return;
         }
         received++;
@@ -496,16 +508,19 @@ public final class PairController implements AutoCloseable {
         election.heartbeat(link, heartbeat, now);
     }
 
-    /** Counts a rejected datagram; a flood of the same rejection builds its text once. */
-    private void reject(long now, InetAddress source, String why) {
+    /**
+     * Counts a rejected datagram; a flood of the same rejection builds its text once.
+     *
+     * @param consequence what this router does about it, appended to the reason
+     */
+    private void reject(long now, InetAddress source, String why, String consequence) {
         rejected++;
         if (!source.equals(lastRejectedFrom) || !why.equals(lastRejectedWhy)) {
             lastRejectedFrom = source;
             lastRejectedWhy = why;
-            lastRejection = "from " + AddressText.of(source) + ": " + why;
+            lastRejection = "from " + AddressText.of(source) + ": " + why + consequence;
         }
-        if (now - lastRejectionLog > TimeUnit.SECONDS.toNanos(10)) {
-            lastRejectionLog = now;
+        if (rejectionLog.due(now)) {
             log.warn("heartbeat rejected {} ({} rejected so far)", lastRejection, rejected);
         }
     }
@@ -585,7 +600,7 @@ public final class PairController implements AutoCloseable {
 
         @Override
         public void reannounce(String reason) {
-            log.warn("{}", reason);
+            log.info("{}", reason);
             actions.execute(announcements::start);
         }
 

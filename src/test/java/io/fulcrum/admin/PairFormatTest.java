@@ -25,7 +25,7 @@ class PairFormatTest {
         assertThat(text).isEqualTo("""
                 Router: primary, active since 2026-11-27T03:10:00.120Z (both standby: the primary takes the active role)
                 Holds: 192.168.77.100/24 on eth0:1, 10.77.0.1/24 on eth1:1
-                Partner: 192.168.77.3 backup, standby, last heartbeat 0.05 s ago, real servers up 3/3
+                Partner: 192.168.77.3 backup, standby, last heartbeat 0.05 s ago, real servers up 3/3 (counted per virtual server)
                 Link public: 192.168.77.2 on eth0, up, partner heard 0.05 s ago
                 Link private: 10.77.0.2 on eth1, up, partner heard 0.05 s ago
                 Heartbeats: authenticated (HMAC-SHA256), sent 1204, received 1199, rejected 0
@@ -39,7 +39,7 @@ class PairFormatTest {
                 true, List.of(new HeartbeatLink("public", "192.168.77.2", "eth0", "down", 2500),
                         new HeartbeatLink("private", "10.77.0.2", "eth1", "up", -1))));
         assertThat(text)
-                .contains("active (DEAD: no heartbeat for deadtime), last heartbeat 2.50 s ago, real servers up 1/3")
+                .contains("active (DEAD: no heartbeat for deadtime), last heartbeat 2.50 s ago, real servers up 1/3 (counted per virtual server)")
                 .contains("Link public: 192.168.77.2 on eth0, DOWN, partner heard 2.50 s ago")
                 .contains("Link private: 10.77.0.2 on eth1, up, partner heard never")
                 .contains("NOT AUTHENTICATED (set heartbeat_key_file)")

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.io.IOException;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,66 @@ class CheckCommandTest {
                 "floating addresses, as this host would bring them up when active:",
                 "  192.168.26.100/24 on eth0:1 (vip_nmask not given: the prefix of 192.168.26.2/24 on eth0, which covers it)",
                 "  10.11.12.254/24 on eth1:1 (from nat_nmask)");
+    }
+
+    /** check refuses a heartbeat key file that run would refuse at start, naming file, line and key. */
+    @Test
+    void aKeyFileThatRunWouldRefuseIsAnError() throws IOException {
+        Path key = dir.resolve("heartbeat.key");
+        Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = dir.resolve("lvs.cf");
+        Files.writeString(file, """
+                serial_no = 1
+                primary = 10.0.0.1
+                backup_active = 1
+                backup = 10.0.0.2
+                heartbeat_key_file = %s
+                virtual web {
+                     active = 1
+                     address = 10.0.0.100 eth0:1
+                     server a {
+                          address = 10.0.0.11
+                          active = 1
+                     }
+                }
+                """.formatted(key));
+
+        assertThat(check(file)).isEqualTo(1);
+        assertThat(err.toString()).contains(file + ":5: heartbeat_key_file " + key + " is accessible to group or others",
+                "chmod 600");
+
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        err.getBuffer().setLength(0);
+        assertThat(check(file)).as(err.toString()).isZero();
+
+        Files.writeString(key, "short\n");
+        assertThat(check(file)).isEqualTo(1);
+        assertThat(err.toString()).contains(file + ":5: heartbeat_key_file " + key + ": the key has 5 bytes");
+    }
+
+    @Test
+    void aKeyFileThatIsNotOnThisHostIsAWarning() throws IOException {
+        Path file = dir.resolve("lvs.cf");
+        Files.writeString(file, """
+                serial_no = 1
+                primary = 10.0.0.1
+                backup_active = 1
+                backup = 10.0.0.2
+                heartbeat_key_file = /nonexistent/heartbeat.key
+                virtual web {
+                     active = 1
+                     address = 10.0.0.100 eth0:1
+                     server a {
+                          address = 10.0.0.11
+                          active = 1
+                     }
+                }
+                """);
+
+        assertThat(check(file)).as(err.toString()).isZero();
+        assertThat(err.toString()).contains(file + ":5: warning: heartbeat_key_file /nonexistent/heartbeat.key does not"
+                + " exist on this host");
     }
 
     @Test

@@ -234,6 +234,159 @@ class ElectionTest {
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
             assertThat(actions.drain()).containsExactly("reannounce");
         }
+
+        /** The primary active, then a cut of {@code cut} ms in which it hears nothing; the beats of the backup after it. */
+        private Election primaryAfterACut(boolean heardBefore, long cut) {
+            Election election = election(RouterRole.PRIMARY);
+            if (heardBefore) {
+                election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            } else {
+                advance(1_000);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            advance(cut);
+            election.tick(now);
+            actions.drain();
+            return election;
+        }
+
+        /**
+         * Whatever the order of beats when a split ends, the primary (which stays active) announces
+         * at once: the client may still send to the backup's MAC. Each row: the backup's beats the
+         * primary hears after the cut, and whether the primary had heard the backup before it.
+         */
+        @Test
+        void theRouterThatStaysActiveAnnouncesWhenTheSplitEndsWhateverTheOrderOfBeats() {
+            record Row(String order, boolean heardBefore, List<HaState> backupBeats, List<String> expected) {}
+            List<Row> rows = List.of(
+                    new Row("the primary hears the active backup first", true,
+                            List.of(HaState.ACTIVE, HaState.ACTIVE, HaState.STANDBY, HaState.STANDBY),
+                            List.of("reannounce", "reannounce")),
+                    new Row("the backup hears the primary first and steps down", true,
+                            List.of(HaState.STANDBY, HaState.STANDBY, HaState.STANDBY),
+                            List.of("reannounce")),
+                    new Row("the primary started during the cut, the backup heard it first", false,
+                            List.of(HaState.STANDBY, HaState.STANDBY),
+                            List.of("reannounce")),
+                    new Row("the primary started during the cut and hears the active backup first", false,
+                            List.of(HaState.ACTIVE, HaState.STANDBY, HaState.STANDBY),
+                            List.of("reannounce", "reannounce")));
+            for (Row row : rows) {
+                Election election = primaryAfterACut(row.heardBefore(), 3_000);
+                for (HaState beat : row.backupBeats()) {
+                    advance(100);
+                    election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, beat), now);
+                    election.heartbeat(Link.PRIVATE, from(RouterRole.BACKUP, beat), now);
+                    election.tick(now);
+                }
+                assertThat(election.state()).as(row.order()).isEqualTo(HaState.ACTIVE);
+                assertThat(actions.drain()).as(row.order()).isEqualTo(row.expected());
+            }
+        }
+
+        @Test
+        void theReasonIsTheLatestDecisionAndTheSinceStaysWhenTheRoleDoes() {
+            Election election = primaryAfterACut(true, 3_000);
+            long since = election.stateSince();
+            assertThat(election.reason()).contains("both standby");
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.reason()).contains("both active: the primary keeps the role");
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            assertThat(election.reason()).contains("the partner stepped down");
+            assertThat(election.stateSince()).isEqualTo(since);
+        }
+
+        @Test
+        void aOneWaySplitEndsWithAnAnnouncementWhenTheBackupStepsDown() {
+            Election election = primaryAfterACut(true, 100);
+            for (int i = 0; i < 30; i++) {
+                advance(100);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            }
+            assertThat(actions.drain()).containsExactly("reannounce");
+            advance(100);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            assertThat(actions.drain()).containsExactly("reannounce");
+        }
+
+        @Test
+        void aPartnerHeardWithoutACutIsNotAnnouncedAgain() {
+            Election election = primaryAfterACut(true, 100);
+            for (int i = 0; i < 30; i++) {
+                advance(100);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+                election.tick(now);
+            }
+            assertThat(actions.drain()).isEmpty();
+        }
+    }
+
+    /** Docs/ha.md, "Heartbeat keys": a partner alive with another key is not taken over by the backup. */
+    @Nested
+    class KeyMismatch {
+        @Test
+        void theBackupDoesNotTakeOverWhileThePartnersAddressSendsBeatsItCannotAuthenticate() {
+            Election election = election(RouterRole.BACKUP);
+            for (int i = 0; i < 50; i++) {
+                advance(100);
+                election.unauthenticated(now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(election.reason()).contains("cannot authenticate");
+            assertThat(actions.drain()).isEmpty();
+            // the primary dies: its beats stop, and deadtime later the backup takes over
+            assertThat(election.nextCheck(now)).isEqualTo(now + DEADTIME.toNanos());
+            advance(399);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            advance(1);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("no heartbeat from the partner");
+        }
+
+        @Test
+        void thePrimaryIgnoresThemSoThatThePairHasOneActiveRouter() {
+            Election election = election(RouterRole.PRIMARY);
+            for (int i = 0; i < 20; i++) {
+                advance(100);
+                election.unauthenticated(now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(election.reason()).contains("since start");
+        }
+
+        @Test
+        void anActiveBackupStaysActive() {
+            Election election = election(RouterRole.BACKUP);
+            advance(1_000);
+            election.tick(now);
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            actions.drain();
+            for (int i = 0; i < 20; i++) {
+                advance(100);
+                election.unauthenticated(now);
+                election.tick(now);
+            }
+            assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            assertThat(actions.drain()).isEmpty();
+        }
+
+        @Test
+        void theUsualReasonComesBackWhenThePartnerIsHeardProperly() {
+            Election election = election(RouterRole.BACKUP);
+            advance(1_000);
+            election.unauthenticated(now);
+            election.tick(now);
+            assertThat(election.reason()).contains("cannot authenticate");
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            assertThat(election.reason()).isEqualTo("starting");
+        }
     }
 
     @Nested

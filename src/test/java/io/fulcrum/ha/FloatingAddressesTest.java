@@ -36,6 +36,13 @@ class FloatingAddressesTest {
             .withDevice("eth1", own("10.11.0.1", 16, "eth1"), own("10.11.12.1", 24, "eth1"));
 
     @Test
+    void anAddressIsShownAsRfc5952WritesIt() {
+        assertThat(FloatingAddresses.text(own("fd77::100", 64, "eth0"))).isEqualTo("fd77::100/64 on eth0");
+        assertThat(FloatingAddresses.text(own("2001:db8:0:0:1:0:0:1", 128, "eth0"))).isEqualTo("2001:db8::1:0:0:1/128 on eth0");
+        assertThat(FloatingAddresses.text(own("192.168.26.100", 24, "eth0:1"))).isEqualTo("192.168.26.100/24 on eth0:1");
+    }
+
+    @Test
     void aGivenMaskIsUsed() {
         assertThat(FloatingAddresses.of(config("", "192.168.26.100 eth0:1\n     vip_nmask = 255.255.255.128"), host))
                 .containsExactly(own("192.168.26.100", 25, "eth0:1"));

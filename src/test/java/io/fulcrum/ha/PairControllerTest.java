@@ -3,6 +3,9 @@ package io.fulcrum.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fulcrum.model.RouterPair;
 import io.fulcrum.net.HostAddress;
 import io.fulcrum.net.Links.LinkState;
@@ -23,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two controllers on loopback (127.0.0.2 the primary, 127.0.0.3 the backup, private links on
@@ -192,6 +196,52 @@ class PairControllerTest {
         await().atMost(PATIENCE).until(() -> primary.view().rejected() > 3 && backup.view().rejected() > 3);
         assertThat(primary.view().partnerAlive()).isFalse();
         assertThat(primary.view().lastRejection()).get().asString().contains("127.0.");
+    }
+
+    /**
+     * A wrong key is never silent: the first rejected heartbeat is logged at once, naming the sender
+     * and the reason, the next ones at most every 10 s; and the backup, whose partner is alive with
+     * another key, does not take the addresses from it.
+     */
+    @Test
+    void aWrongKeyIsLoggedAtOnceThenAtMostEveryTenSecondsAndTheBackupStaysStandby() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(PairController.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            PairController primary = primary(pair(Optional.of(KEY), false, false));
+            awaitState(primary, HaState.ACTIVE);
+            PairController backup = backup(pair(Optional.of("another shared secret of 32 chars"), false, false));
+            await().atMost(PATIENCE).until(() -> backup.view().rejected() > 0);
+            List<String> rejections = await().atMost(Duration.ofSeconds(1)).until(() -> rejections(logged),
+                    lines -> lines.size() >= 2);
+            assertThat(rejections).anySatisfy(line -> assertThat(line).containsPattern("from 127\\.0\\.[01]\\.3: BAD_MAC")
+                    .contains("this primary ignores them"));
+            assertThat(rejections).anySatisfy(line -> assertThat(line).containsPattern("from 127\\.0\\.[01]\\.2: BAD_MAC")
+                    .contains("this backup does not take over"));
+            // many more rejections, many deadtimes: no more lines, and the backup never takes over
+            long before = backup.view().rejected();
+            Thread.sleep(DEADTIME.multipliedBy(20));
+            assertThat(backup.view().rejected() - before).isGreaterThan(20);
+            assertThat(rejections(logged)).hasSize(2);
+            assertThat(backup.view().state()).isEqualTo(HaState.STANDBY);
+            assertThat(backup.view().reason()).contains("cannot authenticate");
+            assertThat(backupHost.onHost).doesNotContainKey(vip.address());
+            assertThat(primary.view().state()).isEqualTo(HaState.ACTIVE);
+            // the primary dies: its beats stop, and the backup takes over
+            primary.close();
+            awaitState(backup, HaState.ACTIVE);
+        } finally {
+            logger.detachAppender(logged);
+        }
+    }
+
+    private static List<String> rejections(ListAppender<ILoggingEvent> logged) {
+        synchronized (logged) { // the appender appends under its own lock
+            return logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(line -> line.startsWith("heartbeat rejected")).toList();
+        }
     }
 
     @Test

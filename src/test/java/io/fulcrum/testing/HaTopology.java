@@ -445,6 +445,16 @@ public final class HaTopology implements AutoCloseable {
         runWithInput(rules, "ip", "netns", "exec", ns("r" + number), "nft", "-f", "-");
     }
 
+    /** Lets the heartbeats that {@link #dropHeartbeats} cut reach router {@code number} again; its own stay cut. */
+    public void allowHeartbeatsIn(int number) throws IOException, InterruptedException {
+        run("ip", "netns", "exec", ns("r" + number), "nft", "flush", "chain", "inet", NFT_TABLE, "in");
+    }
+
+    /** Lets router {@code number}'s heartbeats out again; those to it stay cut. */
+    public void allowHeartbeatsOut(int number) throws IOException, InterruptedException {
+        run("ip", "netns", "exec", ns("r" + number), "nft", "flush", "chain", "inet", NFT_TABLE, "out");
+    }
+
     public void allowHeartbeats(int number) throws IOException, InterruptedException {
         run("ip", "netns", "exec", ns("r" + number), "nft", "delete", "table", "inet", NFT_TABLE);
     }
