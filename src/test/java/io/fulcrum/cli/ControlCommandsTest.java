@@ -234,10 +234,10 @@ class ControlCommandsTest {
     void statusHelpExplainsThatMinusCIsTheConnectionList() {
         run("status", "--help");
 
-        assertThat(out.toString()).contains("-c, --connection").contains("--config=FILE").contains("--socket=PATH")
-                .contains("-c means the connection list");
+        assertThat(out.toString()).contains("-c, --connection").contains("--config=FILE").contains("--socket=PATH");
         // where a user meets IPVS's linger: a closed connection still counts, and holds what it held
         assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("-c means the connection list")
                 .contains("A closed connection is not listed, but as in IPVS (TIME_WAIT) it stays in the InActConn")
                 .contains("for tcpfin_timeout (120 s by default), counting towards u_threshold and keeping its"
                         + " persistence template alive")
