@@ -324,7 +324,8 @@ public final class Election {
                     // the client may still send to the partner's MAC: a split ended where the partner heard us first
                     reannounce("the partner is heard again: announcing the addresses again in case it held them");
                 } else if (alive && partnerBefore == HaState.ACTIVE) {
-                    reannounce("the partner stepped down: announcing the addresses again");
+                    // the end of what the reason already says (both active, a failback): no new reason
+                    actions.reannounce("the partner stepped down: announcing the addresses again");
                 }
             }
             case LEAVING -> {
