@@ -577,8 +577,11 @@ class ProxyEngineTest {
         return size <= 64 * 1024 ? 200 : size <= 1024 * 1024 ? 20 : 5;
     }
 
-    @Test
-    void aRequestAndFinSentAtOnceGetTheWholeAnswerAtEverySize() throws Exception {
+    /**
+     * At every size, the same exchange made directly and then {@link #tries} times through the proxy:
+     * every one through the proxy must arrive whole, as the direct one did.
+     */
+    private void everyExchangeArrivesWhole(java.util.function.LongUnaryOperator requestSize) throws IOException {
         vport = freePort();
         AnswerServer server = new AnswerServer(0, true);
         closeAfter.add(server);
@@ -586,13 +589,20 @@ class ProxyEngineTest {
 
         for (long size : SIZES) {
             server.answerSize = size;
-            assertThat(exchange(server.port(), size, size)).as("directly, %d bytes", size).isEqualTo("ok");
+            long request = requestSize.applyAsLong(size);
+            assertThat(exchange(server.port(), request, size)).as("directly, %d bytes", size).isEqualTo("ok");
             Map<String, Integer> outcomes = new java.util.TreeMap<>();
             for (int i = 0; i < tries(size); i++) {
-                outcomes.merge(exchange(vport, size, size), 1, Integer::sum);
+                outcomes.merge(exchange(vport, request, size), 1, Integer::sum);
             }
-            assertThat(outcomes).as("through the proxy, %d bytes each way", size).containsOnlyKeys("ok");
+            assertThat(outcomes).as("through the proxy: a %d-byte request, a %d-byte answer", request, size)
+                    .containsOnlyKeys("ok");
         }
+    }
+
+    @Test
+    void aRequestAndFinSentAtOnceGetTheWholeAnswerAtEverySize() throws Exception {
+        everyExchangeArrivesWhole(size -> size);
     }
 
     @Test
@@ -631,20 +641,7 @@ class ProxyEngineTest {
 
     @Test
     void aLargeAnswerToAHalfClosedClientArrivesWholeAfterBothFins() throws Exception {
-        vport = freePort();
-        AnswerServer server = new AnswerServer(0, true);
-        closeAfter.add(server);
-        serve(config("scheduler = rr", Map.of("s", String.valueOf(server.port()))));
-
-        for (long size : SIZES) {
-            server.answerSize = size;
-            assertThat(exchange(server.port(), 10, size)).as("directly, %d bytes", size).isEqualTo("ok");
-            Map<String, Integer> outcomes = new java.util.TreeMap<>();
-            for (int i = 0; i < tries(size); i++) {
-                outcomes.merge(exchange(vport, 10, size), 1, Integer::sum);
-            }
-            assertThat(outcomes).as("a %d-byte answer through the proxy", size).containsOnlyKeys("ok");
-        }
+        everyExchangeArrivesWhole(size -> 10);
     }
 
     @Test
