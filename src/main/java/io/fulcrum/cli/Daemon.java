@@ -4,6 +4,7 @@ import io.fulcrum.admin.ControlServer;
 import io.fulcrum.admin.TableStatus;
 import io.fulcrum.admin.wire.ReloadOutcome;
 import io.fulcrum.ha.FloatingAddresses;
+import io.fulcrum.ha.Election;
 import io.fulcrum.ha.PairController;
 import io.fulcrum.net.Addresses;
 import io.fulcrum.net.NetworkActions;
@@ -160,7 +161,8 @@ final class Daemon implements AutoCloseable {
      * within {@code limit}; returns the exit code: 0, the issue's "SIGTERM exits 0".
      */
     int stop(Duration limit) {
-        Duration handover = router.config().routerPair().deadtime().multipliedBy(2).plusSeconds(1);
+        Duration handover = router.config().routerPair().deadtime().multipliedBy(2).plus(Election.HANDOVER_MARGIN)
+                .plusSeconds(1);
         if (!pair.view().partnerAlive()) {
             // nobody to hand over to (standalone, or the partner is down): the open connections
             // finish here first, then the addresses go
@@ -169,15 +171,20 @@ final class Daemon implements AutoCloseable {
             logStopped(cut, limit);
             return 0;
         }
-        boolean handedOver = pair.stop(handover);
-        if (handedOver && limit.compareTo(HANDED_OVER_DRAIN) > 0) {
-            // the clients' packets go to the partner now: what is still open here is already dead
+        boolean handedOver = pair.handOver(handover);
+        if (handedOver && !pair.keepsConnections() && limit.compareTo(HANDED_OVER_DRAIN) > 0) {
+            // the clients' packets go to the partner now, which resets them: what is still open here is dead
             log.info("the partner serves the floating addresses now; draining for {} s only",
                     HANDED_OVER_DRAIN.toSeconds());
             logStopped(router.drain(HANDED_OVER_DRAIN), HANDED_OVER_DRAIN);
         } else {
+            if (handedOver) {
+                log.info("the partner serves new connections and forwards the open ones here; draining for up to {} s",
+                        limit.toSeconds());
+            }
             logStopped(router.drain(limit), limit);
         }
+        pair.stop(handover);
         return 0;
     }
 

@@ -30,6 +30,8 @@ final class AddressOwner {
 
     private static final Logger log = LoggerFactory.getLogger(AddressOwner.class);
 
+    static final String LOOPBACK = "lo";
+
     private final Addresses addresses;
     private final Path ledger;
     /** Touched only on the actions thread; {@link #heldSnapshot} serves the other threads. */
@@ -115,6 +117,35 @@ final class AddressOwner {
                 takeDown(address);
             }
         }
+    }
+
+    /**
+     * Takes the addresses this router added off their interfaces but keeps each on the loopback
+     * device (a host address there): still local, so the connections open to them go on, but no
+     * longer on the network (second chance, docs/ha.md). The ledger lists the loopback copies.
+     *
+     * @return the addresses moved
+     */
+    List<HostAddress> moveToLoopback() throws IOException {
+        List<HostAddress> moved = new ArrayList<>();
+        for (HostAddress address : List.copyOf(added)) {
+            if (address.device().equals(LOOPBACK)) {
+                continue;
+            }
+            HostAddress local = new HostAddress(address.address(), address.address().getAddress().length * 8, LOOPBACK,
+                    Optional.empty());
+            added.add(local);
+            writeLedger();
+            // first the copy, then the original: the address never stops being local
+            try {
+                addresses.add(local);
+                moved.add(local);
+            } catch (AddressExistsException e) {
+                forget(local);
+            }
+            takeDown(address);
+        }
+        return moved;
     }
 
     /** Takes down every address this router added. */

@@ -31,6 +31,8 @@ final class Announcements {
     private final ScheduledExecutorService executor;
     private final Supplier<List<HostAddress>> held;
     private List<ScheduledFuture<?>> pending = List.of();
+    /** Set from the heartbeat thread when this router starts leaving: no announcement goes out after it. */
+    private volatile boolean silenced;
 
     Announcements(Announcer announcer, ScheduledExecutorService executor, Supplier<List<HostAddress>> held) {
         this.announcer = announcer;
@@ -57,8 +59,19 @@ final class Announcements {
         pending = List.of();
     }
 
+    /**
+     * Stops every announcement for good, at once and from any thread: the router is leaving and the
+     * partner announces the addresses now; one more from here would pull a client back.
+     */
+    void silence() {
+        silenced = true;
+    }
+
     /** One announcement of one address, now (the first of a takeover). */
     void announceOnce(HostAddress address) {
+        if (silenced) {
+            return;
+        }
         try {
             announcer.announce(address);
         } catch (IOException | RuntimeException e) {

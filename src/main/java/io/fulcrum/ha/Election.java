@@ -30,6 +30,12 @@ import java.util.Optional;
  *     is on: then it takes over once it has been up and healthy for {@code failback_delay}, and
  *     rule 5 makes the backup step down.</li>
  * </ol>
+ *
+ * <p>A planned switch (the active router stops) loses nothing: the leaving router stops announcing
+ * at once, keeps serving until its partner says it is active and then for {@link #HANDOVER_MARGIN}
+ * more, and only then hands the addresses over, keeping them local and unannounced while it drains.
+ * The partner, taking over from a leaving router, forwards the packets of connections it does not
+ * know to it ("second chance", docs/ha.md) for as long as the leaving router says it is leaving.
  */
 public final class Election {
 
@@ -55,6 +61,22 @@ public final class Election {
         /** Run {@code inactive_cmd}, take the floating addresses down. */
         void deactivate(String reason);
 
+        /**
+         * A planned switch is complete (the partner serves): run {@code inactive_cmd}, take the
+         * floating addresses off the network but keep them local and unannounced, so that the
+         * connections open here go on while the partner forwards their packets back.
+         */
+        void handOver(String reason);
+
+        /** Stop announcing the addresses, at once: this router is leaving and its partner will announce them. */
+        void silence();
+
+        /**
+         * Forward (or stop forwarding) to the partner the packets for the floating addresses of
+         * connections this router does not know: the partner is leaving and still relays them.
+         */
+        void forwardUnknownFlows(boolean on);
+
         /** Announce the addresses again at once (another router may have claimed them). */
         void reannounce(String reason);
 
@@ -74,6 +96,11 @@ public final class Election {
     static final long STARTUP_WAIT = 1_000_000_000L;
     /** How long a router whose takeover failed leaves the role to its partner before it may try again. */
     static final long TAKEOVER_RETRY = 10_000_000_000L;
+    /**
+     * How long a leaving router keeps serving after its partner said it is active: the partner's
+     * announcements are out, and its first repeat (at 100 ms) too, for a client that missed one.
+     */
+    public static final Duration HANDOVER_MARGIN = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final Actions actions;
@@ -95,6 +122,10 @@ public final class Election {
     private boolean linksUsable = true;
     private long faultUntil = Long.MIN_VALUE;
     private boolean partnerTookOver;
+    /** When a leaving router first heard its partner say it is active. */
+    private long partnerActiveSince = NEVER;
+    /** Whether this router forwards unknown connections' packets to its leaving partner. */
+    private boolean forwarding;
     private String lastReason = "starting";
     /** When the partner's address last sent a heartbeat this router could not authenticate. */
     private long lastUnauthenticated = NEVER;
@@ -195,6 +226,10 @@ public final class Election {
         stopping = true;
         boolean wasActive = state == HaState.ACTIVE;
         become(HaState.LEAVING, now, "stopping");
+        if (wasActive && !settings.standalone()) {
+            // the partner is about to announce the addresses: one announcement from here would pull a client back
+            actions.silence();
+        }
         actions.heartbeatNow();
         if (!wasActive) {
             handedOver = true;
@@ -203,6 +238,17 @@ public final class Election {
             actions.deactivate("stopping");
         } else {
             evaluate(now);
+        }
+    }
+
+    /**
+     * The end of a stop, once the connections drained: tells the partner this router is gone
+     * (standby), so that it stops forwarding to it at once rather than after deadtime.
+     */
+    public void finish(long now) {
+        if (stopping && state == HaState.LEAVING) {
+            become(HaState.STANDBY, now, "stopped");
+            actions.heartbeatNow();
         }
     }
 
@@ -259,6 +305,9 @@ public final class Election {
         if (state == HaState.FAULT && faultUntil > now) {
             next = Math.min(next, faultUntil);
         }
+        if (state == HaState.LEAVING && !handedOver && partnerActiveSince != NEVER) {
+            next = Math.min(next, partnerActiveSince + HANDOVER_MARGIN.toNanos());
+        }
         if (failbackDue() && eligibleSince + failbackDelay > now) {
             next = Math.min(next, eligibleSince + failbackDelay);
         }
@@ -279,7 +328,8 @@ public final class Election {
     }
 
     private void evaluate(long now) {
-        if (settings.standalone()) {
+        if (settings.standalone() || (stopping && state != HaState.LEAVING)) {
+            // a stopped router takes nothing back, whatever it hears in its last moments
             return;
         }
         boolean alive = partnerAlive(now);
@@ -302,6 +352,9 @@ public final class Election {
                             ? "no heartbeat from the partner since start (deadtime)"
                             : "partner dead: no heartbeat for deadtime");
                 } else if (theirs == HaState.LEAVING) {
+                    // before the addresses come up: the first packet of an open connection must find the way back
+                    forwarding = true;
+                    actions.forwardUnknownFlows(true);
                     take(now, "partner is stopping");
                 } else if (theirs == HaState.FAULT) {
                     take(now, "partner has a link failure");
@@ -312,6 +365,10 @@ public final class Election {
                 }
             }
             case ACTIVE -> {
+                if (forwarding && theirs != HaState.LEAVING) {
+                    // the partner drained and said so, died, or came back: nothing left to forward to it
+                    stopForwarding();
+                }
                 if (theirs == HaState.ACTIVE) {
                     if (settings.self() == RouterRole.BACKUP) {
                         become(HaState.STANDBY, now, "both active: the primary keeps the active role");
@@ -329,10 +386,24 @@ public final class Election {
                 }
             }
             case LEAVING -> {
-                if (!handedOver && (!alive || theirs == HaState.ACTIVE)) {
+                if (handedOver) {
+                    return;
+                }
+                if (!alive) {
                     handedOver = true;
-                    partnerTookOver = alive;
-                    actions.deactivate(alive ? "stopping: the partner took over" : "stopping: no partner to hand over to");
+                    actions.deactivate("stopping: no partner to hand over to");
+                } else if (theirs == HaState.ACTIVE) {
+                    if (partnerActiveSince == NEVER) {
+                        partnerActiveSince = now;
+                    }
+                    if (now - partnerActiveSince >= HANDOVER_MARGIN.toNanos()) {
+                        handedOver = true;
+                        partnerTookOver = true;
+                        actions.handOver("stopping: the partner took over");
+                    }
+                } else {
+                    // the partner went back to standby (a takeover failed there): serve on meanwhile
+                    partnerActiveSince = NEVER;
                 }
             }
             case FAULT -> leaveFault(now);
@@ -364,7 +435,15 @@ public final class Election {
         actions.heartbeatNow();
     }
 
+    private void stopForwarding() {
+        forwarding = false;
+        actions.forwardUnknownFlows(false);
+    }
+
     private void become(HaState next, long now, String reason) {
+        if (forwarding && next != HaState.ACTIVE) {
+            stopForwarding();
+        }
         state = next;
         stateSince = now;
         lastReason = reason;

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -110,6 +115,11 @@ public final class PairController implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile boolean abandoned;
     private volatile boolean activeAtStop;
+    /** Counted down once the loop handled a stop: the partner serves now, or nobody will. */
+    private final CountDownLatch handedOverSignal = new CountDownLatch(1);
+    private volatile boolean finishRequested;
+    /** The floating addresses stay local and silent while the connections drain (second chance). */
+    private volatile boolean keepingConnections;
     private volatile View view;
     private long sequence;
     private long sent;
@@ -184,6 +194,14 @@ public final class PairController implements AutoCloseable {
      * partner now holds.
      */
     public static void removeStaleAddresses(Path stateDir, NetworkActions network) throws IOException {
+        if (Files.exists(ledger(stateDir))) {
+            // it crashed holding addresses, maybe in the middle of a planned switch
+            try {
+                network.secondChance().removeStale();
+            } catch (IOException e) {
+                log.warn("cannot remove second-chance rules a previous run may have left: {}", e.getMessage());
+            }
+        }
         new AddressOwner(network.addresses(), ledger(stateDir)).removeStale();
     }
 
@@ -257,35 +275,76 @@ public final class PairController implements AutoCloseable {
     }
 
     /**
-     * Stops as pulse never could without losing a connection: tells the partner this router is
-     * leaving, keeps serving until the partner confirms it is active (or is not there, or
-     * {@code limit} passes), then takes the addresses down.
+     * The first half of a stop, as pulse never could without losing a connection: stops announcing,
+     * tells the partner this router is leaving, keeps serving until the partner confirms it is
+     * active and for {@link Election#HANDOVER_MARGIN} more (or the partner is not there, or
+     * {@code limit} passes), then hands the addresses over: off the network, but kept local where
+     * it can ({@link #keepsConnections}), while heartbeats go on saying "leaving".
      *
-     * @return whether the partner now serves the floating addresses this router held, so that
-     *         connections open to them here cannot go on
+     * @return whether the partner now serves the floating addresses this router held
      */
-    public boolean stop(Duration limit) {
+    public boolean handOver(Duration limit) {
         stopLimit = limit;
         stopRequested = true;
         selector.wakeup();
         try {
-            loop.join(limit.plusSeconds(1));
-            if (!activeAtStop && !owner.heldSnapshot().isEmpty()) {
-                // the loop never handled the stop (it died, or did not answer in time): still let go
-                actions.execute(() -> {
-                    announcements.cancel();
-                    owner.takeDownAll();
-                });
+            if (!handedOverSignal.await(limit.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("the heartbeat thread did not hand over within {} s", limit.plusSeconds(1).toSeconds());
             }
+            // the hand-over's address changes ran before anything queued after them
+            actions.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            log.warn("the hand-over's address changes did not finish: {}", e.toString());
+        }
+        return activeAtStop && partnerTookOver;
+    }
+
+    /**
+     * Whether the connections open here go on after the hand-over: the addresses stayed local and
+     * silent, and the partner forwards their packets here (second chance, docs/ha.md).
+     */
+    public boolean keepsConnections() {
+        return keepingConnections;
+    }
+
+    /**
+     * Stops: hands over first if {@link #handOver} was not called, then tells the partner this
+     * router is gone (so it stops forwarding at once), and takes down what is left of the
+     * addresses and rules.
+     *
+     * @return whether the partner serves the floating addresses this router held
+     */
+    public boolean stop(Duration limit) {
+        boolean handedOver = handOver(limit);
+        finishRequested = true;
+        selector.wakeup();
+        try {
+            loop.join(limit.plusSeconds(1).toMillis());
+            actions.execute(() -> {
+                announcements.cancel();
+                owner.takeDownAll();
+                if (keepingConnections) {
+                    keepingConnections = false;
+                    try {
+                        network.secondChance().unsilence();
+                    } catch (IOException e) {
+                        log.error("second chance: cannot remove the silence rules: {}", e.getMessage());
+                    }
+                }
+            });
             actions.shutdown();
             if (!actions.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("the floating addresses were not all taken down within 10 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            log.debug("stopped twice: {}", e.getMessage());
         }
         hooks.close(HookCommands.LIMIT);
-        return activeAtStop && partnerTookOver;
+        return handedOver;
     }
 
     /**
@@ -333,6 +392,7 @@ public final class PairController implements AutoCloseable {
         long nextSend = now;
         long nextLinkCheck = now + keepalive;
         long stopDeadline = Long.MAX_VALUE;
+        boolean handedOverSignalled = false;
         while (!abandoned) {
             now = System.nanoTime();
             try {
@@ -341,16 +401,20 @@ public final class PairController implements AutoCloseable {
                     election.stop(now);
                     stopDeadline = now + stopLimit.toNanos();
                 }
-                if (stopDeadline != Long.MAX_VALUE) {
+                if (stopDeadline != Long.MAX_VALUE && !handedOverSignalled) {
+                    if (!election.handedOver() && now >= stopDeadline) {
+                        election.giveUp(now);
+                    }
                     if (election.handedOver()) {
                         partnerTookOver = election.partnerTookOver();
-                        send();
-                        break;
+                        handedOverSignalled = true;
+                        handedOverSignal.countDown();
                     }
-                    if (now >= stopDeadline) {
-                        election.giveUp(now);
-                        break;
-                    }
+                }
+                if (finishRequested) {
+                    election.finish(now);
+                    send();
+                    break;
                 }
                 if (failedDecision.get() == decisions.get()) {
                     failedDecision.set(-1);
@@ -367,7 +431,8 @@ public final class PairController implements AutoCloseable {
                     nextSend = now + keepalive;
                 }
                 view = snapshot(now);
-                long wake = Math.min(Math.min(nextSend, nextLinkCheck), Math.min(election.nextCheck(now), stopDeadline));
+                long stopWake = handedOverSignalled ? Long.MAX_VALUE : stopDeadline;
+                long wake = Math.min(Math.min(nextSend, nextLinkCheck), Math.min(election.nextCheck(now), stopWake));
                 selector.select(Math.max(1, (wake - now + 999_999) / 1_000_000));
                 receive();
             } catch (IOException e) {
@@ -380,6 +445,7 @@ public final class PairController implements AutoCloseable {
             }
         }
         view = snapshot(System.nanoTime());
+        handedOverSignal.countDown();
     }
 
     /** Keeps a loop that fails at every turn (out of file descriptors) from spinning. */
@@ -557,12 +623,55 @@ public final class PairController implements AutoCloseable {
         return addresses.isEmpty() ? Level.INFO : Level.WARN;
     }
 
+    /**
+     * On the actions thread: keeps the floating addresses local but off the network, so that the
+     * connections open here go on while the partner forwards their packets (second chance).
+     *
+     * @return false when that could not be done (the addresses are then taken down as usual)
+     */
+    private boolean keepLocalAndSilent() {
+        Optional<String> device = deviceForSecondChance();
+        if (device.isEmpty() || owner.held().isEmpty()) {
+            return false;
+        }
+        try {
+            network.secondChance().silence(owner.held().stream().map(HostAddress::address).toList(), device.get());
+            List<HostAddress> kept = owner.moveToLoopback();
+            log.info("second chance: {} address(es) kept on {} for the connections open here; the partner forwards"
+                    + " their packets over {}", kept.size(), AddressOwner.LOOPBACK, device.get());
+            return true;
+        } catch (IOException e) {
+            log.warn("second chance: {}; the connections open here end with the switch", e.getMessage());
+            try {
+                network.secondChance().unsilence();
+            } catch (IOException again) {
+                log.error("second chance: cannot remove the silence rules: {}", again.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** The partner's address on the private link, or on the public one when there is no private link. */
+    private Optional<InetAddress> partnerForSecondChance() {
+        Link link = channels.containsKey(Link.PRIVATE) ? Link.PRIVATE : Link.PUBLIC;
+        return addresses.flatMap(a -> a.partner(link));
+    }
+
+    private Optional<String> deviceForSecondChance() {
+        Link link = channels.containsKey(Link.PRIVATE) ? Link.PRIVATE : Link.PUBLIC;
+        return Optional.ofNullable(devices.get(link));
+    }
+
+    private List<InetAddress> floatingIps() {
+        return floating.stream().map(HostAddress::address).distinct().toList();
+    }
+
     /** The election's decisions, carried out on the actions thread in the order they were taken. */
     private final class ElectionActions implements Election.Actions {
         @Override
         public void activate(String reason) {
             log.atLevel(roleChangeLevel()).log("becoming ACTIVE: {}", reason);
-                        long decision = decisions.incrementAndGet();
+            long decision = decisions.incrementAndGet();
             actions.execute(() -> {
                 // each address is announced as soon as it is up: the first VIP does not wait for the rest;
                 // a step-down decided meanwhile stops the rest (no GARP for an address about to go)
@@ -590,11 +699,53 @@ public final class PairController implements AutoCloseable {
         @Override
         public void deactivate(String reason) {
             log.atLevel(roleChangeLevel()).log("becoming INACTIVE: {}", reason);
-                        decisions.incrementAndGet();
+            decisions.incrementAndGet();
             actions.execute(() -> {
-                                announcements.cancel();
+                announcements.cancel();
                 owner.takeDownAll();
                 pair.inactiveCmd().ifPresent(command -> hooks.run("inactive_cmd", command));
+            });
+        }
+
+        @Override
+        public void handOver(String reason) {
+            log.warn("becoming INACTIVE: {}", reason);
+            decisions.incrementAndGet();
+            actions.execute(() -> {
+                announcements.cancel();
+                keepingConnections = keepLocalAndSilent();
+                if (!keepingConnections) {
+                    owner.takeDownAll();
+                }
+                pair.inactiveCmd().ifPresent(command -> hooks.run("inactive_cmd", command));
+            });
+        }
+
+        @Override
+        public void silence() {
+            announcements.silence();
+        }
+
+        @Override
+        public void forwardUnknownFlows(boolean on) {
+            actions.execute(() -> {
+                Optional<InetAddress> partner = partnerForSecondChance();
+                Optional<String> device = deviceForSecondChance();
+                if (partner.isEmpty() || device.isEmpty()) {
+                    return;
+                }
+                try {
+                    if (on) {
+                        network.secondChance().forward(floatingIps(), partner.get(), device.get());
+                        log.info("second chance: packets of connections unknown here go to the leaving partner {} on {}",
+                                AddressText.of(partner.get()), device.get());
+                    } else {
+                        network.secondChance().stopForwarding();
+                        log.info("second chance: the partner is gone; forwarding to it ended");
+                    }
+                } catch (IOException e) {
+                    log.warn("second chance: {}; the partner's open connections end with the switch", e.getMessage());
+                }
             });
         }
 

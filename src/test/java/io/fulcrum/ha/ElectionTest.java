@@ -41,6 +41,21 @@ class ElectionTest {
             done.add("beat");
         }
 
+        @Override
+        public void handOver(String reason) {
+            done.add("handOver");
+        }
+
+        @Override
+        public void silence() {
+            done.add("silence");
+        }
+
+        @Override
+        public void forwardUnknownFlows(boolean on) {
+            done.add(on ? "forward" : "stopForwarding");
+        }
+
         List<String> drain() {
             List<String> copy = List.copyOf(done);
             done.clear();
@@ -479,21 +494,112 @@ class ElectionTest {
     @Nested
     class Stop {
         @Test
-        void anActiveRouterKeepsServingUntilThePartnerConfirms() {
+        void anActiveRouterKeepsServingUntilThePartnerConfirmsAndAMarginMore() {
             Election election = election(RouterRole.PRIMARY);
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
             actions.drain();
             election.stop(now);
             assertThat(election.state()).isEqualTo(HaState.LEAVING);
             assertThat(election.handedOver()).isFalse();
-            assertThat(actions.drain()).containsExactly("beat");
+            assertThat(actions.drain()).containsExactly("silence", "beat");
             advance(5);
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
             assertThat(election.handedOver()).isFalse();
             election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            long confirmed = now;
+            assertThat(election.nextCheck(now)).isLessThanOrEqualTo(confirmed + Election.HANDOVER_MARGIN.toNanos());
+            for (long ms = 0; ms < Election.HANDOVER_MARGIN.toMillis(); ms += 100) {
+                election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+                assertThat(election.handedOver()).as("%d ms after the partner's confirmation", ms).isFalse();
+                advance(100);
+            }
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
             assertThat(election.handedOver()).isTrue();
             assertThat(election.partnerTookOver()).isTrue();
+            assertThat(actions.drain()).containsExactly("handOver");
+            election.finish(now);
+            assertThat(election.state()).isEqualTo(HaState.STANDBY);
+            assertThat(actions.drain()).containsExactly("beat");
+            advance(10_000);
+            election.tick(now);
+            assertThat(election.state()).as("a stopped router takes nothing back").isEqualTo(HaState.STANDBY);
+            assertThat(actions.drain()).isEmpty();
+        }
+
+        @Test
+        void aPartnerThatFallsBackToStandbyRestartsTheMargin() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            election.stop(now);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            advance(900);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            advance(200);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            assertThat(election.handedOver()).isFalse();
+            advance(Election.HANDOVER_MARGIN.toMillis());
+            election.tick(now);
+            assertThat(election.handedOver()).isTrue();
+        }
+
+        @Test
+        void aPartnerThatDiesDuringTheMarginLeavesNobodyToHandOverTo() {
+            Election election = election(RouterRole.PRIMARY);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.STANDBY), now);
+            election.stop(now);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.BACKUP, HaState.ACTIVE), now);
+            actions.drain();
+            advance(DEADTIME.toMillis());
+            election.tick(now);
+            assertThat(election.handedOver()).isTrue();
+            assertThat(election.partnerTookOver()).isFalse();
             assertThat(actions.drain()).containsExactly("deactivate");
+        }
+
+        @Test
+        void theRouterTakingOverFromALeavingPartnerForwardsUntilThePartnerIsGone() {
+            record Row(String end, HaState last, long silenceMs) {}
+            for (Row row : List.of(new Row("says it stopped", HaState.STANDBY, 0),
+                    new Row("dies", HaState.LEAVING, DEADTIME.toMillis()))) {
+                Election election = election(RouterRole.BACKUP);
+                election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+                actions.drain();
+                election.heartbeat(Link.PRIVATE, from(RouterRole.PRIMARY, HaState.LEAVING), now);
+                assertThat(actions.drain()).as(row.end()).containsExactly("forward", "activate", "beat");
+                for (int beat = 0; beat < 300; beat++) {
+                    advance(100);
+                    election.heartbeat(Link.PRIVATE, from(RouterRole.PRIMARY, HaState.LEAVING), now);
+                }
+                assertThat(actions.drain()).as("%s: the partner drains", row.end()).isEmpty();
+                advance(100);
+                if (row.last() != HaState.LEAVING) {
+                    election.heartbeat(Link.PRIVATE, from(RouterRole.PRIMARY, row.last()), now);
+                }
+                advance(row.silenceMs());
+                election.tick(now);
+                assertThat(actions.drain()).as(row.end()).containsExactly("stopForwarding");
+                assertThat(election.state()).isEqualTo(HaState.ACTIVE);
+            }
+        }
+
+        @Test
+        void aRouterThatStopsWhileForwardingStopsForwarding() {
+            Election election = election(RouterRole.BACKUP);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            election.heartbeat(Link.PRIVATE, from(RouterRole.PRIMARY, HaState.LEAVING), now);
+            actions.drain();
+            election.stop(now);
+            assertThat(actions.drain()).startsWith("stopForwarding", "silence", "beat");
+        }
+
+        @Test
+        void takingOverFromADeadPartnerForwardsNothing() {
+            Election election = election(RouterRole.BACKUP);
+            election.heartbeat(Link.PUBLIC, from(RouterRole.PRIMARY, HaState.ACTIVE), now);
+            actions.drain();
+            advance(DEADTIME.toMillis());
+            election.tick(now);
+            assertThat(actions.drain()).containsExactly("activate", "beat");
         }
 
         @Test
@@ -516,7 +622,7 @@ class ElectionTest {
             election.stop(now);
             assertThat(election.handedOver()).isTrue();
             assertThat(election.partnerTookOver()).isFalse();
-            assertThat(actions.drain()).containsExactly("beat", "deactivate");
+            assertThat(actions.drain()).containsExactly("silence", "beat", "deactivate");
         }
 
         @Test

@@ -148,17 +148,55 @@ class PairControllerTest {
         assertThat(backup.view().reason()).contains("partner dead");
     }
 
+    /**
+     * A planned switch in the order that loses nothing: the backup forwards unknown connections to
+     * the primary before it brings the VIP up; the primary keeps serving for the margin after the
+     * backup's confirmation, then keeps the VIP local but silent for its open connections while
+     * they drain, and the backup stops forwarding as soon as the primary says it is gone.
+     */
     @Test
-    void aStoppingPrimaryKeepsItsAddressUntilTheBackupServes() throws IOException {
+    void aStoppingPrimaryKeepsItsAddressUntilTheBackupServesThenKeepsItsConnections() throws IOException {
         RouterPair pair = pair(Optional.of(KEY), false, false);
         PairController primary = primary(pair);
         PairController backup = backup(pair);
         awaitSettled(primary, backup);
         journal.clear();
-        primary.stop(Duration.ofSeconds(2));
-        awaitState(backup, HaState.ACTIVE);
-        assertThat(journal).containsExactly("add " + vip + " on pub3", "remove " + vip + " on pub2");
+        assertThat(primary.handOver(Duration.ofSeconds(3))).isTrue();
+        assertThat(primary.keepsConnections()).isTrue();
+        assertThat(backup.view().state()).isEqualTo(HaState.ACTIVE);
         assertThat(backup.view().reason()).contains("stopping");
+        assertThat(primaryHost.onLoopback).contains(vip.address());
+        assertThat(primaryHost.onHost).doesNotContainKey(vip.address());
+        assertThat(primary.view().state()).as("it says 'leaving' while its connections drain").isEqualTo(HaState.LEAVING);
+        primary.stop(Duration.ofSeconds(3));
+        await().atMost(PATIENCE).until(() -> journal.contains("stop forwarding on pub3"));
+        await().atMost(PATIENCE).until(() -> journal.contains("unsilence on pub2"));
+        assertThat(journal.subList(0, 5)).containsExactly(
+                "forward 1 address(es) to 127.0.1.2 on priv3 on pub3",
+                "add " + vip + " on pub3",
+                "silence 1 address(es), accept them on priv2 on pub2",
+                "keep 192.0.2.100 on lo on pub2",
+                "remove " + vip + " on pub2");
+        // the two routers' last steps run on two threads: their order across routers is free
+        assertThat(journal.subList(5, journal.size())).containsExactlyInAnyOrder(
+                "drop 192.0.2.100 from lo on pub2", "unsilence on pub2", "stop forwarding on pub3");
+        assertThat(primaryHost.onLoopback).isEmpty();
+    }
+
+    @Test
+    void withoutSecondChanceTheStoppingPrimaryTakesItsAddressDown() throws IOException {
+        primaryHost.refuseSecondChance = true;
+        RouterPair pair = pair(Optional.of(KEY), false, false);
+        PairController primary = primary(pair);
+        PairController backup = backup(pair);
+        awaitSettled(primary, backup);
+        journal.clear();
+        assertThat(primary.handOver(Duration.ofSeconds(3))).isTrue();
+        assertThat(primary.keepsConnections()).isFalse();
+        assertThat(primaryHost.onHost).doesNotContainKey(vip.address());
+        assertThat(primaryHost.onLoopback).isEmpty();
+        primary.stop(Duration.ofSeconds(3));
+        assertThat(journal).contains("add " + vip + " on pub3", "remove " + vip + " on pub2");
     }
 
     @Test

@@ -6,11 +6,13 @@ import io.fulcrum.net.Announcer;
 import io.fulcrum.net.HostAddress;
 import io.fulcrum.net.Links;
 import io.fulcrum.net.NetworkActions;
+import io.fulcrum.net.SecondChance;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,9 +21,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * device, announcements sent, link states set by the test. The real implementations are tested
  * in network namespaces.
  */
-final class RecordingNetwork implements Addresses, Announcer, Links {
+final class RecordingNetwork implements Addresses, Announcer, Links, SecondChance {
 
+    /** The addresses on the network's devices; those kept on the loopback device are in {@link #onLoopback}. */
     final Map<InetAddress, String> onHost = new ConcurrentHashMap<>();
+    final Set<InetAddress> onLoopback = ConcurrentHashMap.newKeySet();
     final List<String> log;
     final List<HostAddress> announced = new CopyOnWriteArrayList<>();
     final Map<String, LinkState> links = new ConcurrentHashMap<>();
@@ -41,7 +45,7 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
     }
 
     NetworkActions network() {
-        return new NetworkActions(this, this, this);
+        return new NetworkActions(this, this, this, this);
     }
 
     @Override
@@ -74,6 +78,11 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
         if (refuseAdds) {
             throw new IOException("cannot add " + address + ": refused");
         }
+        if (address.device().equals("lo")) {
+            onLoopback.add(address.address());
+            log.add("keep " + address.address().getHostAddress() + " on lo on " + this);
+            return;
+        }
         if (onHost.putIfAbsent(address.address(), address.device()) != null) {
             throw new AddressExistsException(address.address().getHostAddress() + " is already on " + address.device());
         }
@@ -82,6 +91,12 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
 
     @Override
     public void remove(HostAddress address) {
+        if (address.device().equals("lo")) {
+            if (onLoopback.remove(address.address())) {
+                log.add("drop " + address.address().getHostAddress() + " from lo on " + this);
+            }
+            return;
+        }
         if (onHost.remove(address.address()) != null) {
             log.add("remove " + address + " on " + this);
         }
@@ -104,6 +119,41 @@ final class RecordingNetwork implements Addresses, Announcer, Links {
     @Override
     public String toString() {
         return onHost.values().stream().filter(d -> d.startsWith("pub")).findFirst().orElse("host");
+    }
+
+    /** When set, second chance fails as a host without nftables would. */
+    volatile boolean refuseSecondChance;
+
+    @Override
+    public void forward(List<InetAddress> addresses, InetAddress partner, String device) throws IOException {
+        secondChance("forward " + addresses.size() + " address(es) to " + partner.getHostAddress() + " on " + device);
+    }
+
+    @Override
+    public void stopForwarding() throws IOException {
+        secondChance("stop forwarding");
+    }
+
+    @Override
+    public void silence(List<InetAddress> addresses, String device) throws IOException {
+        secondChance("silence " + addresses.size() + " address(es), accept them on " + device);
+    }
+
+    @Override
+    public void unsilence() throws IOException {
+        secondChance("unsilence");
+    }
+
+    @Override
+    public void removeStale() {
+        log.add("remove stale second-chance rules on " + this);
+    }
+
+    private void secondChance(String what) throws IOException {
+        if (refuseSecondChance) {
+            throw new IOException("nft is not installed");
+        }
+        log.add(what + " on " + this);
     }
 
     @Override

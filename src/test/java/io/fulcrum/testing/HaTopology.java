@@ -46,6 +46,11 @@ public final class HaTopology implements AutoCloseable {
     public static final String V4_TARGET = VIP + ":80";
     public static final String V6_TARGET = "[" + VIP6 + "]:80";
     public static final List<String> REAL_SERVERS = List.of("rs1", "rs2", "rs3");
+    /** The real servers' port for long streams ({@link NsRealServer#startStreaming}), served by {@link #STREAM_VIRTUAL_SERVERS}. */
+    public static final int STREAM_PORT = 81;
+    /** Virtual servers for the streams on the VIPs' port {@link #STREAM_PORT}, to append to a pair's lvs.cf. */
+    public static final String STREAM_VIRTUAL_SERVERS = streamVirtualServer("stream", VIP + " eth0:1", "255.255.255.0")
+            + streamVirtualServer("stream6", VIP6 + " eth0", "64");
 
     private static final String NFT_TABLE = "fulcrum_test_cut";
     private static final Pattern LLADDR = Pattern.compile("lladdr (\\S+)");
@@ -157,6 +162,7 @@ public final class HaTopology implements AutoCloseable {
             address(rs, "eth0", "10.77.0." + (11 + i) + "/24");
             ip(rs, "route", "add", "default", "via", NAT_ROUTER);
             realServers.add(NsRealServer.start(ns(rs), rs, 80));
+            realServers.add(NsRealServer.startStreaming(ns(rs), STREAM_PORT));
         }
     }
 
@@ -286,6 +292,17 @@ public final class HaTopology implements AutoCloseable {
         return text;
     }
 
+    private static String streamVirtualServer(String name, String address, String netmask) {
+        StringBuilder text = new StringBuilder("virtual " + name + " {\n     active = 1\n     address = " + address
+                + "\n     vip_nmask = " + netmask + "\n     port = " + STREAM_PORT
+                + "\n     protocol = tcp\n     scheduler = rr\n     check = tcp\n     check_interval = 1\n     timeout = 1\n");
+        for (int i = 0; i < REAL_SERVERS.size(); i++) {
+            text.append("     server ").append(REAL_SERVERS.get(i)).append(" {\n          address = 10.77.0.")
+                    .append(11 + i).append("\n          active = 1\n     }\n");
+        }
+        return text.append("}\n").toString();
+    }
+
     /** A file of this repository, found from the working directory (Maven runs tests in the project root). */
     public static Path projectFile(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
@@ -371,9 +388,14 @@ public final class HaTopology implements AutoCloseable {
     }
 
     /** Whether router {@code number} has {@code address} (e.g. the VIP) on one of its interfaces. */
+    /**
+     * Whether router {@code number} has {@code address} on a network device: the copy on {@code lo}
+     * that a leaving router keeps for its open connections (second chance) is not on the network.
+     */
     public boolean holds(int number, String address) {
         try {
-            return Pattern.compile("inet6? " + Pattern.quote(address) + "/").matcher(addresses("r" + number)).find();
+            Pattern held = Pattern.compile("^\\d+: (?!lo\\s).*inet6? " + Pattern.quote(address) + "/");
+            return addresses("r" + number).lines().anyMatch(line -> held.matcher(line).find());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

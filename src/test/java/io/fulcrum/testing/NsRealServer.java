@@ -1,6 +1,8 @@
 package io.fulcrum.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -32,6 +34,50 @@ public final class NsRealServer implements AutoCloseable {
         ServerSocket server = InNamespace.run(namespace, () -> new ServerSocket(port, 1024));
         Thread.ofPlatform().daemon().name("real-server-" + name).start(() -> serve(server, name));
         return new NsRealServer(server);
+    }
+
+    /**
+     * Listens on {@code port} inside {@code namespace} for long connections: each reads a request
+     * line {@code LINES INTERVAL_MS}, then writes the lines {@code 1} to {@code LINES}, one every
+     * {@code INTERVAL_MS}, and half-closes: a stream that a planned switch must not cut.
+     */
+    public static NsRealServer startStreaming(String namespace, int port) throws Exception {
+        ServerSocket server = InNamespace.run(namespace, () -> new ServerSocket(port, 1024));
+        Thread.ofPlatform().daemon().name("stream-server-" + namespace).start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    Thread.ofVirtual().start(() -> stream(client));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return new NsRealServer(server);
+    }
+
+    private static void stream(Socket client) {
+        try (client) {
+            String[] request = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine().trim().split(" ");
+            int lines = Integer.parseInt(request[0]);
+            long interval = Long.parseLong(request[1]);
+            OutputStream out = client.getOutputStream();
+            for (int i = 1; i <= lines; i++) {
+                out.write((i + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(interval);
+            }
+            client.shutdownOutput();
+            client.setSoTimeout(5000);
+            while (client.getInputStream().read(new byte[512]) >= 0) {
+                // until the client closes
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client went away: the test that opened it reports what it missed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
