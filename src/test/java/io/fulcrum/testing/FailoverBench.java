@@ -94,8 +94,8 @@ public final class FailoverBench {
             throw new IllegalArgumentException("unknown option(s) " + given.keySet());
         }
         for (String v : options.variants()) {
-            if (!v.equals("kill") && !v.equals("link")) {
-                throw new IllegalArgumentException("unknown variant `" + v + "`: kill or link");
+            if (!List.of("kill", "link", "planned", "split").contains(v)) {
+                throw new IllegalArgumentException("unknown variant `" + v + "`: kill, link, planned or split");
             }
         }
         options.setups().forEach(FailoverBench::describe);
@@ -152,6 +152,12 @@ public final class FailoverBench {
     }
 
     private Run gapRun(String setup, String variant, int run) throws Exception {
+        if (variant.equals("planned")) {
+            return plannedRun(setup, run);
+        }
+        if (variant.equals("split")) {
+            return splitRun(setup, run);
+        }
         try (HaTopology topology = HaTopology.create()) {
             try {
                 startPair(topology, setup);
@@ -202,6 +208,82 @@ public final class FailoverBench {
             } catch (Exception e) {
                 System.err.println(topology.logs());
                 return new Run(setup, variant, run, Optional.empty(), e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /**
+     * A planned switch: SIGTERM of the router process (Fulcrum) or of every process of router 1
+     * (keepalived, which then sends its priority-0 advert), with a client probing every 10 ms on
+     * IPv4. The "gap" is the span of failed connections (0 when none failed), the note counts them.
+     */
+    private Run plannedRun(String setup, int run) throws Exception {
+        try (HaTopology topology = HaTopology.create()) {
+            try {
+                startPair(topology, setup);
+                try (Prober prober = Prober.start(topology, topology.ns("client"), V4_TARGET)) {
+                    Instant started = Instant.now();
+                    await("the client is served", START, () -> prober.succeededSince(V4_TARGET, started));
+                    Thread.sleep(1000);
+                    Instant term = Instant.now();
+                    if (setup.startsWith("keepalived-")) {
+                        for (String pid : HaTopology.run("ip", "netns", "pids", topology.ns("r1")).strip().split("\\s+")) {
+                            HaTopology.run("kill", "-TERM", pid);
+                        }
+                    } else {
+                        topology.terminate(1);
+                    }
+                    await("router 2 holds the VIP", RECOVERY, () -> topology.holdsVip(2) && !topology.holdsVip(1));
+                    // probe on through the drain of router 1 and a second more
+                    Thread.sleep(3000);
+                    Instant end = Instant.now();
+                    List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, term, end);
+                    Duration span = failed.isEmpty() ? Duration.ZERO
+                            : Duration.between(failed.getFirst().start(), failed.getLast().end());
+                    String note = "%d of %d connections failed".formatted(failed.size(),
+                            prober.between(V4_TARGET, term, end).size())
+                            + (failed.isEmpty() ? "" : ", first: " + failed.getFirst().answer());
+                    return new Run(setup, "planned", run, Optional.of(span), note);
+                }
+            } catch (Exception e) {
+                System.err.println(topology.logs());
+                return new Run(setup, "planned", run, Optional.empty(), e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /**
+     * A split brain healing: router 1's heartbeats cut both ways (nftables) until router 2 holds
+     * the VIP too, for 2 s, then restored. The "gap" is from the restore until the client's
+     * neighbour entry for the VIP is router 1's for good (it stays so for the 3 s watched after).
+     * Fulcrum setups only: keepalived's VRRP is not cut by port.
+     */
+    private Run splitRun(String setup, int run) throws Exception {
+        if (setup.startsWith("keepalived-")) {
+            return new Run(setup, "split", run, Optional.empty(), "not measured for keepalived");
+        }
+        try (HaTopology topology = HaTopology.create()) {
+            try {
+                startPair(topology, setup);
+                String mac1 = topology.routerMac(1);
+                topology.dropHeartbeats(1, 539, "eth0", "eth1");
+                await("router 2 holds the VIP too", RECOVERY, () -> topology.holdsVip(2));
+                Thread.sleep(2000);
+                topology.allowHeartbeats(1);
+                Instant restored = Instant.now();
+                Instant lastElsewhere = restored;
+                Instant until = restored.plusSeconds(3);
+                while (Instant.now().isBefore(until)) {
+                    if (topology.clientNeighbourMac(VIP).filter(mac1::equals).isEmpty()) {
+                        lastElsewhere = Instant.now();
+                    }
+                    Thread.sleep(10);
+                }
+                return new Run(setup, "split", run, Optional.of(Duration.between(restored, lastElsewhere)),
+                        "client back on router 1 for good");
+            } catch (Exception e) {
+                System.err.println(topology.logs());
+                return new Run(setup, "split", run, Optional.empty(), e.getMessage().lines().findFirst().orElse(""));
             }
         }
     }
