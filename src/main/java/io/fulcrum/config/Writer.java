@@ -108,8 +108,7 @@ final class Writer {
         netmask(in, "vip_nmask", virtual.vipPrefix(), virtual.address());
         changed(in, "fwmark", Integer.toString(virtual.fwmark()), "0");
         if (!virtual.fwmarkPorts().isEmpty()) {
-            key(in, "fwmark_ports", virtual.fwmarkPorts().stream().map(String::valueOf)
-                    .collect(Collectors.joining(" ")));
+            key(in, "fwmark_ports", FwmarkPorts.text(virtual.fwmarkPorts()));
         }
         key(in, "port", Integer.toString(virtual.port()));
         key(in, "protocol", virtual.protocol().lvsName());

@@ -133,6 +133,14 @@ class ExtensionsTest {
     }
 
     @Test
+    void fwmarkPortsTakeRangesAndAreWrittenBackAsRanges() {
+        VirtualServer v = virtual("fwmark = 21\nfwmark_ports = 21, 30000-30004 8080");
+        assertThat(v.fwmarkPorts()).containsExactly(21, 30000, 30001, 30002, 30003, 30004, 8080);
+        assertThat(FwmarkPorts.text(v.fwmarkPorts())).isEqualTo("21 30000-30004 8080");
+        assertThat(FwmarkPorts.text(List.of(443, 80, 81))).isEqualTo("443 80-81");
+    }
+
+    @Test
     void realServerThresholds() {
         VirtualServer v = virtual("server s {\n address = 10.0.1.1\n u_threshold = 100\n l_threshold = 50\n}");
         assertThat(v.realServers().getFirst().uThreshold()).isEqualTo(100);
