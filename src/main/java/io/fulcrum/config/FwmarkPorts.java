@@ -48,18 +48,4 @@ final class FwmarkPorts {
         }
         return port;
     }
-
-    /** The ports as lvs.cf text, each run of consecutive ascending ports written as a range. */
-    static String text(List<Integer> ports) {
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < ports.size(); ) {
-            int end = i;
-            while (end + 1 < ports.size() && ports.get(end + 1) == ports.get(end) + 1) {
-                end++;
-            }
-            parts.add(end == i ? String.valueOf(ports.get(i)) : ports.get(i) + "-" + ports.get(end));
-            i = end + 1;
-        }
-        return String.join(" ", parts);
-    }
 }

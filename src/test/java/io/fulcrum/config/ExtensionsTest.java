@@ -5,6 +5,7 @@ import io.fulcrum.model.CheckType;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.EngineKind;
 import io.fulcrum.model.HealthCheck;
+import io.fulcrum.model.PortRuns;
 import io.fulcrum.model.ProxyProtocol;
 import io.fulcrum.model.SchedulerFlag;
 import io.fulcrum.model.SorryServer;
@@ -136,8 +137,8 @@ class ExtensionsTest {
     void fwmarkPortsTakeRangesAndAreWrittenBackAsRanges() {
         VirtualServer v = virtual("fwmark = 21\nfwmark_ports = 21, 30000-30004 8080");
         assertThat(v.fwmarkPorts()).containsExactly(21, 30000, 30001, 30002, 30003, 30004, 8080);
-        assertThat(FwmarkPorts.text(v.fwmarkPorts())).isEqualTo("21 30000-30004 8080");
-        assertThat(FwmarkPorts.text(List.of(443, 80, 81))).isEqualTo("443 80-81");
+        assertThat(PortRuns.text(v.fwmarkPorts())).isEqualTo("21 30000-30004 8080");
+        assertThat(PortRuns.text(List.of(443, 80, 81))).isEqualTo("443 80-81");
     }
 
     @Test
