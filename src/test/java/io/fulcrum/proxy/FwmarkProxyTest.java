@@ -179,15 +179,17 @@ class FwmarkProxyTest {
         serve(config(a + " " + b, "persistent = 60"));
         List<io.netty.channel.Channel> kept = engine.listener(new InetSocketAddress(VIP, b));
 
-        try (Client open = new Client("127.0.44.10", a)) {
+        assertThat(servedBy("127.0.44.10", a)).isEqualTo("a:" + a);
+        try (Client open = new Client("127.0.44.11", a)) {
             String server = open.line();
+            assertThat(server).as("rr's second pick, which a fresh scheduler would not repeat").isEqualTo("b:" + a);
             serve(config(b + " " + c, "persistent = 60"));
 
             assertThat(engine.listening()).containsExactlyInAnyOrder(new InetSocketAddress(VIP, b), new InetSocketAddress(VIP, c));
             assertThat(engine.listener(new InetSocketAddress(VIP, b))).isNotEmpty().isEqualTo(kept);
             assertThat(open.echo("still here")).as("the connection on the removed port").isEqualTo("still here");
             String name = server.substring(0, server.indexOf(':'));
-            assertThat(servedBy("127.0.44.10", c)).as("the new port, in the same persistence table").isEqualTo(name + ":" + c);
+            assertThat(servedBy("127.0.44.11", c)).as("the new port, in the same persistence table").isEqualTo(name + ":" + c);
         }
         assertThat(refused(a)).as("nothing listens on the removed port").isTrue();
     }
