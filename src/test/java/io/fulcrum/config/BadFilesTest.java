@@ -256,6 +256,21 @@ class BadFilesTest {
                                 }
                                 """,
                         List.of("test.cf:10: fwmark_ports: TCP  10.0.0.1:443 is already virtual web (line 1)")),
+                arguments("two fwmark ranges that share ports", """
+                                virtual ftp {
+                                     active = 1
+                                     address = 10.0.0.1
+                                     fwmark = 21
+                                     fwmark_ports = 21 30000-30999
+                                }
+                                virtual ftps {
+                                     active = 1
+                                     address = 10.0.0.1
+                                     fwmark = 990
+                                     fwmark_ports = 990 30500-31499
+                                }
+                                """,
+                        List.of("test.cf:11: fwmark_ports: TCP  10.0.0.1:30500 is already virtual ftp (line 1)")),
                 arguments("same real server twice", """
                                 virtual v {
                                      active = 1
