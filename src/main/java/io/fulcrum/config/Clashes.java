@@ -11,10 +11,12 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks between blocks: names used twice, and, among the active virtual and real servers (the
@@ -90,10 +92,12 @@ final class Clashes {
             if (!(key(virtual) instanceof ServiceKey.Fwmark)) {
                 continue;
             }
+            // One error per other service, at the first port they share: two ranges may share a thousand.
+            Set<Scope> reported = new HashSet<>();
             for (int port : virtual.list("fwmark_ports", Integer.class)) {
                 ServiceKey listener = new ServiceKey.Address(protocol(virtual), vip(virtual), port);
                 Scope first = listeners.putIfAbsent(listener, virtual);
-                if (first != null && first != virtual) {
+                if (first != null && first != virtual && reported.add(first)) {
                     diagnostics.error(virtual.lineOf("fwmark_ports"), "fwmark_ports", listener.label()
                             + " is already " + first.label() + " (line " + first.line + ")");
                 }

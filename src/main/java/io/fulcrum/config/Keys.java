@@ -102,7 +102,7 @@ final class Keys {
             .key("master", ValueReader::command)
             .key("dirs", ValueReader::command)
             .key("scheduler_flags", Keys::schedulerFlags)
-            .key("fwmark_ports", Keys::ports)
+            .key("fwmark_ports", FwmarkPorts::read)
             .key("check", v -> v.choice(CheckType::byLvsName, names(CheckType.values(), CheckType::lvsName)))
             .key("check_path", Keys::checkPath)
             .key("check_status", Keys::statuses)
@@ -166,14 +166,6 @@ final class Keys {
                     + "`; valid: " + String.join(", ", names(SchedulerFlag.values(), SchedulerFlag::lvsName)))));
         }
         return flags;
-    }
-
-    private static List<Integer> ports(ValueReader value) throws BadValue {
-        List<Integer> ports = new ArrayList<>();
-        for (String text : value.list()) {
-            ports.add(ValueReader.port(text));
-        }
-        return ports;
     }
 
     /** Address literals, each with an optional prefix length: {@code 10.0.0.1 10.0.0.2/31 2001:db8::/64}. */

@@ -205,6 +205,10 @@ final class Validator {
         if (!fwmarkPorts.isEmpty() && fwmark == 0) {
             diagnostics.error(virtual.lineOf("fwmark_ports"), "fwmark_ports", "needs fwmark");
         }
+        if (active && engine == EngineKind.PROXY && fwmark != 0 && fwmarkPorts.isEmpty()) {
+            diagnostics.warning(virtual.lineOf("fwmark"), "fwmark", fwmark + ": the proxy engine cannot see marks and"
+                    + " listens on the fwmark_ports, but none are given: nothing listens for " + virtual.label());
+        }
         SchedulerKind scheduler = virtual.get("scheduler", SchedulerKind.class, SchedulerKind.DEFAULT);
         Set<SchedulerFlag> flags = EnumSet.noneOf(SchedulerFlag.class);
         for (SchedulerFlag flag : virtual.list("scheduler_flags", SchedulerFlag.class)) {

@@ -9,6 +9,7 @@ import io.fulcrum.model.HealthCheck;
 import io.fulcrum.model.LegacyGlobals;
 import io.fulcrum.model.LegacyVirtualKeys;
 import io.fulcrum.model.LoadMonitor;
+import io.fulcrum.model.PortRuns;
 import io.fulcrum.model.ProxySettings;
 import io.fulcrum.model.RealServer;
 import io.fulcrum.model.RouterPair;
@@ -108,8 +109,7 @@ final class Writer {
         netmask(in, "vip_nmask", virtual.vipPrefix(), virtual.address());
         changed(in, "fwmark", Integer.toString(virtual.fwmark()), "0");
         if (!virtual.fwmarkPorts().isEmpty()) {
-            key(in, "fwmark_ports", virtual.fwmarkPorts().stream().map(String::valueOf)
-                    .collect(Collectors.joining(" ")));
+            key(in, "fwmark_ports", PortRuns.text(virtual.fwmarkPorts()));
         }
         key(in, "port", Integer.toString(virtual.port()));
         key(in, "protocol", virtual.protocol().lvsName());

@@ -68,6 +68,16 @@ public record VirtualServer(
                 : new ServiceKey.Address(protocol, address, port);
     }
 
+    /**
+     * The port on {@code real} for a connection that came to VIP:{@code port}: a fwmark service keeps
+     * the client's port, as IPVS does for a persistent fwmark service (its real server's port is then
+     * only the health check's port), so that every port of the group reaches the same port behind;
+     * an address service maps to the real server's port.
+     */
+    public int realPort(RealServer real, int port) {
+        return fwmark != 0 ? port : real.port();
+    }
+
     public List<SchedulerFlag> sortedSchedulerFlags() {
         return schedulerFlags.stream().sorted(Comparator.naturalOrder()).toList();
     }

@@ -160,13 +160,14 @@ public final class ProxyEngine implements Engine {
                 wanted.put(new InetSocketAddress(virtualServer.address(), port), virtualServer.key());
             }
         }
+        ListenerChanges changes = new ListenerChanges();
         for (Iterator<Map.Entry<InetSocketAddress, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<InetSocketAddress, Listener> listener = it.next();
             ServiceKey service = wanted.get(listener.getKey());
             if (service == null || !service.equals(listener.getValue().service())) {
                 listener.getValue().close();
                 it.remove();
-                log.info("stopped listening on {}", text(listener.getKey()));
+                changes.closed(listener.getKey(), listener.getValue().service());
             }
         }
         RuntimeException failure = null;
@@ -174,13 +175,14 @@ public final class ProxyEngine implements Engine {
             if (!listeners.containsKey(want.getKey())) {
                 try {
                     listeners.put(want.getKey(), new Listener(listen(want.getKey(), want.getValue()), want.getValue()));
-                    log.info("listening on TCP {}{}", text(want.getKey()), want.getValue() instanceof ServiceKey.Fwmark f ? " for fwmark " + f.mark() : "");
+                    changes.opened(want.getKey(), want.getValue());
                 } catch (RuntimeException e) {
                     log.error("{}", e.getMessage());
                     failure = failure == null ? e : failure;
                 }
             }
         }
+        changes.log(log);
         drainLeavers(snapshot);
         if (failure != null) {
             throw failure;

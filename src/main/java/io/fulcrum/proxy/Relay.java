@@ -98,6 +98,8 @@ final class Relay {
     private ArrayDeque<ByteBuf> early;
     private Placement placement;
     private volatile PoolMember member;
+    /** Where {@link #member} is connected: its address and the port the virtual server maps to. */
+    private volatile InetSocketAddress realAddress;
     private volatile Duration drainTimeout = Duration.ZERO;
     private volatile State state = State.CONNECTING;
     private volatile long lastActivityNanos = System.nanoTime();
@@ -177,7 +179,9 @@ final class Relay {
         raisedOverload = member.bind(true);
         countedActive = true;
         engine.placed(this, member);
-        InetSocketAddress real = new InetSocketAddress(member.realServer().address(), member.realServer().port());
+        InetSocketAddress real = new InetSocketAddress(member.realServer().address(),
+                entry.config().realPort(member.realServer(), virtualAddress.getPort()));
+        realAddress = real;
         upstreamSide = new Side(false);
         ChannelFuture connect = new Bootstrap()
                 .group(client.eventLoop())
@@ -436,10 +440,9 @@ final class Relay {
     }
 
     ConnectionView view() {
-        PoolMember current = member;
         long left = Math.max(0, lastActivityNanos + timeout().toNanos() - System.nanoTime());
-        InetSocketAddress real = current == null ? new InetSocketAddress(0)
-                : new InetSocketAddress(current.realServer().address(), current.realServer().port());
+        InetSocketAddress connectedTo = realAddress;
+        InetSocketAddress real = connectedTo == null ? new InetSocketAddress(0) : connectedTo;
         return new ConnectionView(Protocol.TCP, state.ipvsName, Duration.ofNanos(left), clientAddress, virtualAddress, real);
     }
 

@@ -36,7 +36,10 @@ class PiranhaCorpusTest {
                     + " and their clients must reconnect"),
             "gui-direct-standalone.cf", List.of(
                     "gui-direct-standalone.cf:9: warning: nat_nmask: not used without nat_router"),
-            "gui-rhel6-sorry-fwmark.cf", List.of("gui-rhel6-sorry-fwmark.cf:62: warning: protocol: udp: the proxy"
+            "gui-rhel6-sorry-fwmark.cf", List.of("gui-rhel6-sorry-fwmark.cf:26: warning: fwmark: 80: the proxy engine"
+                    + " cannot see marks and listens on the fwmark_ports, but none are given: nothing listens for"
+                    + " virtual shop",
+                    "gui-rhel6-sorry-fwmark.cf:62: warning: protocol: udp: the proxy"
                     + " engine does not serve UDP yet; virtual dns is listed and its real servers checked, but nothing"
                     + " listens on it"));
 

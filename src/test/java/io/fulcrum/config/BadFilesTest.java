@@ -185,6 +185,18 @@ class BadFilesTest {
                         List.of("test.cf:1: primary: required when backup_active = 1")),
                 arguments("fwmark_ports without fwmark", virtual("fwmark_ports = 80 443", ""),
                         List.of("test.cf:4: fwmark_ports: needs fwmark")),
+                arguments("fwmark port 0", virtual("fwmark = 21\nfwmark_ports = 21 0", ""),
+                        List.of("test.cf:5: fwmark_ports: port 0: a client cannot connect to it")),
+                arguments("fwmark port above 65535", virtual("fwmark = 21\nfwmark_ports = 21, 30000-65536", ""),
+                        List.of("test.cf:5: fwmark_ports: 65536 is out of range 0..65535")),
+                arguments("fwmark range backwards", virtual("fwmark = 21\nfwmark_ports = 21 30999-30000", ""),
+                        List.of("test.cf:5: fwmark_ports: range `30999-30000` ends before it starts")),
+                arguments("fwmark ranges that overlap", virtual("fwmark = 21\nfwmark_ports = 21 30000-30999 30900-31099", ""),
+                        List.of("test.cf:5: fwmark_ports: `30900-31099` overlaps `30000-30999` (port 30900)")),
+                arguments("fwmark port inside a range", virtual("fwmark = 21\nfwmark_ports = 30000-30999, 30100", ""),
+                        List.of("test.cf:5: fwmark_ports: `30100` overlaps `30000-30999` (port 30100)")),
+                arguments("fwmark port twice", virtual("fwmark = 21\nfwmark_ports = 21 21", ""),
+                        List.of("test.cf:5: fwmark_ports: `21` is given twice")),
                 arguments("server block outside a virtual block", "server s {\n address = 10.0.1.1\n}\n" + MINIMAL,
                         List.of("test.cf:1: server s: a server block belongs in a virtual block")),
                 arguments("missing brace", "virtual v {\n active = 1\n address = 10.0.0.1\n",
@@ -244,6 +256,21 @@ class BadFilesTest {
                                 }
                                 """,
                         List.of("test.cf:10: fwmark_ports: TCP  10.0.0.1:443 is already virtual web (line 1)")),
+                arguments("two fwmark ranges that share ports", """
+                                virtual ftp {
+                                     active = 1
+                                     address = 10.0.0.1
+                                     fwmark = 21
+                                     fwmark_ports = 21 30000-30999
+                                }
+                                virtual ftps {
+                                     active = 1
+                                     address = 10.0.0.1
+                                     fwmark = 990
+                                     fwmark_ports = 990 30500-31499
+                                }
+                                """,
+                        List.of("test.cf:11: fwmark_ports: TCP  10.0.0.1:30500 is already virtual ftp (line 1)")),
                 arguments("same real server twice", """
                                 virtual v {
                                      active = 1

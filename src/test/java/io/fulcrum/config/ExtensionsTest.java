@@ -5,6 +5,7 @@ import io.fulcrum.model.CheckType;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.EngineKind;
 import io.fulcrum.model.HealthCheck;
+import io.fulcrum.model.PortRuns;
 import io.fulcrum.model.ProxyProtocol;
 import io.fulcrum.model.SchedulerFlag;
 import io.fulcrum.model.SorryServer;
@@ -130,6 +131,14 @@ class ExtensionsTest {
         assertThat(v.fwmarkPorts()).containsExactly(80, 443);
         assertThat(v.sorryServer()).contains(new SorryServer(InetAddress.getByName("10.0.5.5"), 8080));
         assertThat(virtual("port = 25\nsorry_server = 10.0.5.5").sorryServer().orElseThrow().port()).isEqualTo(25);
+    }
+
+    @Test
+    void fwmarkPortsTakeRangesAndAreWrittenBackAsRanges() {
+        VirtualServer v = virtual("fwmark = 21\nfwmark_ports = 21, 30000-30004 8080");
+        assertThat(v.fwmarkPorts()).containsExactly(21, 30000, 30001, 30002, 30003, 30004, 8080);
+        assertThat(PortRuns.text(v.fwmarkPorts())).isEqualTo("21 30000-30004 8080");
+        assertThat(PortRuns.text(List.of(443, 80, 81))).isEqualTo("443 80-81");
     }
 
     @Test

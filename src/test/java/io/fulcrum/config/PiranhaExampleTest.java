@@ -35,6 +35,8 @@ class PiranhaExampleTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Object::toString).containsExactly(
                 "piranha-example.lvs.cf:20: warning: syncdaemon: " + WarningsTest.SYNCDAEMON,
+                "piranha-example.lvs.cf:36: warning: fwmark: 80: the proxy engine cannot see marks and listens on"
+                        + " the fwmark_ports, but none are given: nothing listens for virtual www",
                 "piranha-example.lvs.cf:48: warning: load_monitor: uptime: dynamic weights are not implemented yet;"
                         + " weights stay as configured",
                 "piranha-example.lvs.cf:105: warning: protocol: udp: the proxy engine does not serve UDP yet;"

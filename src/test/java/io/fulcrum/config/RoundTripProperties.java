@@ -164,7 +164,9 @@ class RoundTripProperties {
         Gen<Integer> vipPrefix = integers().between(-1, 128);
         Gen<Integer> ports = ports();
         Gen<Protocol> protocols = Generate.enumValues(Protocol.class);
-        Gen<List<Integer>> fwmarkPorts = lists().of(ports()).ofSizeBetween(0, 3);
+        // fwmark_ports holds each port once and never port 0.
+        Gen<List<Integer>> fwmarkPorts = lists().of(integers().between(1, 65535)).ofSizeBetween(0, 3)
+                .map(list -> list.stream().distinct().toList());
         Gen<SchedulerKind> schedulers = Generate.enumValues(SchedulerKind.class);
         Gen<Set<SchedulerFlag>> flags = subsets(SchedulerFlag.class);
         Gen<Integer> persistent = integers().between(0, 3600);

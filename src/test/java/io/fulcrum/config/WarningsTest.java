@@ -66,6 +66,9 @@ class WarningsTest {
                 arguments("inactive udp virtual server", withVirtualKeys("protocol = udp").replace("active = 1",
                         "active = 0") + MINIMAL.replace("virtual v", "virtual w").replace("10.0.0.1", "10.0.0.2"),
                         List.of()),
+                arguments("fwmark without fwmark_ports under the proxy", withVirtualKeys("fwmark = 80"),
+                        List.of("test.cf:4: warning: fwmark: 80: the proxy engine cannot see marks and listens on the"
+                                + " fwmark_ports, but none are given: nothing listens for virtual v")),
                 arguments("dh under the proxy", withVirtualKeys("scheduler = dh"),
                         List.of("test.cf:4: warning: scheduler: dh hashes the destination address, which under the"
                                 + " proxy engine is always the VIP: every connection goes to the same real server"

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process real server on 127.0.0.1: on each connection it says its name and a newline, then
+ * An in-process real server (on 127.0.0.1 unless told): on each connection it says its name and a newline, then
  * echoes what it reads; when the client half-closes it writes "bye <bytes read>\n" and closes. In
  * {@code bulk} mode it instead writes as much as it can (to test back-pressure).
  */
@@ -31,10 +31,19 @@ final class TestRealServer implements AutoCloseable {
     }
 
     TestRealServer(String name, boolean bulk) throws IOException {
+        this(name, bulk, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** A real server on {@code address}, such as one of several on 127.0.0.x sharing a port. */
+    TestRealServer(String name, InetSocketAddress address) throws IOException {
+        this(name, false, address);
+    }
+
+    private TestRealServer(String name, boolean bulk, InetSocketAddress address) throws IOException {
         this.name = name;
         this.bulk = bulk;
         this.socket = new ServerSocket();
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.bind(address);
         Thread.ofVirtual().name("real-" + name).start(this::acceptLoop);
     }
 
