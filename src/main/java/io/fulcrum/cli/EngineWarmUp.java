@@ -25,6 +25,13 @@ final class EngineWarmUp {
 
     private static final Logger log = LoggerFactory.getLogger(EngineWarmUp.class);
     private static final int CONNECTIONS = 400;
+    /**
+     * A JVM that has just started on a busy host can take seconds over its first exchanges (class
+     * loading, the first compilations): that is what the warm-up is for, so one slow exchange must
+     * not end it. It ends at {@link #BUDGET} whatever happens.
+     */
+    private static final int EXCHANGE_TIMEOUT_MS = 5000;
+    private static final Duration BUDGET = Duration.ofSeconds(20);
     private static final byte[] REQUEST = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private EngineWarmUp() {
@@ -46,7 +53,8 @@ final class EngineWarmUp {
             table.apply(config(port, realServer.ports().get("warm-up")));
             try (ProxyEngine engine = new ProxyEngine(table::snapshot)) {
                 engine.apply(table.snapshot());
-                for (; relayed < CONNECTIONS; relayed++) {
+                long deadline = start + BUDGET.toNanos();
+                for (; relayed < CONNECTIONS && System.nanoTime() < deadline; relayed++) {
                     exchange(port);
                 }
                 engine.drain(Duration.ofSeconds(1));
@@ -83,8 +91,8 @@ final class EngineWarmUp {
 
     private static void exchange(int port) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            socket.setSoTimeout(1000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), EXCHANGE_TIMEOUT_MS);
+            socket.setSoTimeout(EXCHANGE_TIMEOUT_MS);
             socket.getOutputStream().write(REQUEST);
             socket.getInputStream().readAllBytes();
         }

@@ -317,6 +317,10 @@ public final class PairController implements AutoCloseable {
      * @return whether the partner serves the floating addresses this router held
      */
     public boolean stop(Duration limit) {
+        if (actions.isShutdown()) {
+            // stopped already (Daemon.stop, then close)
+            return activeAtStop && partnerTookOver;
+        }
         boolean handedOver = handOver(limit);
         finishRequested = true;
         selector.wakeup();
