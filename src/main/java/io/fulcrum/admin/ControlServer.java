@@ -46,6 +46,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
@@ -63,6 +64,7 @@ import jdk.net.UnixDomainPrincipal;
  *   <li>{@code GET /v1/connections}: the open connections</li>
  *   <li>{@code POST /v1/reload}: reload the configuration file; 200 when applied, 422 with every
  *       error when rejected (then nothing changed)</li>
+ *   <li>{@code GET /metrics}: the {@link Metrics} in Prometheus' text format</li>
  * </ul>
  * Only root and the daemon's own user may use it: the socket file has mode 0600, its directory is
  * created with 0700, and each request's peer credentials are checked as well, so that a socket
@@ -101,14 +103,19 @@ public final class ControlServer implements AutoCloseable {
      * it or when the path is something other than a socket.
      */
     public static ControlServer start(Path socket, StatusSource status, ReloadHandler reload) throws IOException {
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(reload, "reload");
+        return start(socket, status, reload, new Metrics(status, Clock.systemUTC()));
+    }
+
+    /** As {@link #start(Path, StatusSource, ReloadHandler)}, with the daemon's metrics (it counts the reloads). */
+    public static ControlServer start(Path socket, StatusSource status, ReloadHandler reload, Metrics metrics)
+            throws IOException {
+        Routes routes = new Routes(status, reload, allowedUsers(), metrics);
         Path path = socket.toAbsolutePath();
         createDirectory(path.getParent());
         removeStale(path);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel channel = bind(path, group, new Routes(status, reload, allowedUsers()));
+            Channel channel = bind(path, group, routes);
             return new ControlServer(path, group, channel);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -237,9 +244,27 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** The routes, independent of the transport. */
-    record Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users) {
+    record Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users, Metrics metrics) {
 
-        /** @param allow the method to name in an Allow header (405 only) */
+        Routes {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(reload, "reload");
+            Objects.requireNonNull(metrics, "metrics");
+            users = Set.copyOf(users);
+        }
+
+        Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users) {
+            this(status, reload, users, new Metrics(status, Clock.systemUTC()));
+        }
+
+        /** A body sent as it is, not as JSON. */
+        record Text(String contentType, byte[] bytes) {
+        }
+
+        /**
+         * @param body  a record sent as JSON, or a {@link Text}
+         * @param allow the method to name in an Allow header (405 only)
+         */
         record Answer(HttpResponseStatus status, Object body, String allow) {
 
             Answer(HttpResponseStatus status, Object body) {
@@ -259,6 +284,9 @@ public final class ControlServer implements AutoCloseable {
                 case "/v1/connections" -> method.equals(HttpMethod.GET)
                         ? new Answer(HttpResponseStatus.OK, status.connections()) : notAllowed(method, path, "GET");
                 case "/v1/reload" -> method.equals(HttpMethod.POST) ? reloaded() : notAllowed(method, path, "POST");
+                case "/metrics" -> method.equals(HttpMethod.GET)
+                        ? new Answer(HttpResponseStatus.OK, new Text(Metrics.CONTENT_TYPE, metrics.scrape()))
+                        : notAllowed(method, path, "GET");
                 default -> new Answer(HttpResponseStatus.NOT_FOUND, new Problem("no such resource: " + path));
             };
         }
@@ -326,9 +354,11 @@ public final class ControlServer implements AutoCloseable {
         }
 
         private static void send(ChannelHandlerContext ctx, Routes.Answer answer, boolean keepAlive) {
+            boolean text = answer.body() instanceof Routes.Text;
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
-                    Unpooled.wrappedBuffer(Json.write(answer.body())));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                    Unpooled.wrappedBuffer(text ? ((Routes.Text) answer.body()).bytes() : Json.write(answer.body())));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE,
+                    text ? ((Routes.Text) answer.body()).contentType() : HttpHeaderValues.APPLICATION_JSON);
             HttpUtil.setContentLength(response, response.content().readableBytes());
             if (answer.allow() != null) {
                 response.headers().set(HttpHeaderNames.ALLOW, answer.allow());

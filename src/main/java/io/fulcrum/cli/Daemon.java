@@ -1,6 +1,7 @@
 package io.fulcrum.cli;
 
 import io.fulcrum.admin.ControlServer;
+import io.fulcrum.admin.Metrics;
 import io.fulcrum.admin.TableStatus;
 import io.fulcrum.admin.wire.ReloadOutcome;
 import io.fulcrum.ha.FloatingAddresses;
@@ -15,6 +16,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +47,7 @@ final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rate-estimator").daemon().factory());
     private ControlServer control;
+    private volatile Metrics metrics;
     private volatile PairController pair;
 
     private Daemon(Router router, Path pidFile, Addresses host) {
@@ -117,8 +120,10 @@ final class Daemon implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> rates.tick(System.nanoTime()), 0, RateEstimator.INTERVAL_NANOS,
                 TimeUnit.NANOSECONDS);
         TableStatus status = new TableStatus(router.table()::snapshot, () -> router.config().network(),
-                router.engine(), rates, VersionProvider.version(), () -> PairStatusView.of(pair.view(), Instant.now()));
-        control = ControlServer.start(config.daemon().controlSocket(), status, this::reloadForControl);
+                router.engine(), rates, VersionProvider.version(),
+                () -> PairStatusView.of(pair.view(), pair.activations(), Instant.now()), router::healthChecks);
+        metrics = new Metrics(status, Clock.systemUTC());
+        control = ControlServer.start(config.daemon().controlSocket(), status, this::reloadForControl, metrics);
         log.info("control socket {} (fulcrum status --socket {})", config.daemon().controlSocket(),
                 config.daemon().controlSocket());
     }
@@ -134,7 +139,12 @@ final class Daemon implements AutoCloseable {
 
     /** One reload at a time, the pair's addresses included (Router#reload). */
     private Router.ReloadOutcome reload() {
-        return router.reload(next -> pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
+        Router.ReloadOutcome outcome = router.reload(
+                next -> pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
+        if (metrics != null) {
+            metrics.reloaded(outcome.applied());
+        }
+        return outcome;
     }
 
     private ReloadOutcome reloadForControl() {

@@ -3,6 +3,7 @@ package io.fulcrum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fulcrum.admin.Exposition;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,5 +242,90 @@ class DaemonProcessTest {
             softly.assertThat(lines).as("listen line")
                     .anyMatch(l -> l.endsWith("INFO  ProxyEngine: listening on TCP 127.0.0.1:" + vport));
         });
+    }
+
+    /** One request on the control socket, as Prometheus would send it to the network listener; returns the body. */
+    private static String get(Path socket, String path) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            String response = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200 ");
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    /** Connects through the virtual server, greets, echoes one line and closes: 6 bytes in, 3 + 6 out. */
+    private static String exchange(int vport) throws IOException {
+        try (Socket socket = connect(vport)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String name = in.readLine();
+            socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("hello");
+            return name;
+        }
+    }
+
+    @Test
+    void metricsFollowTheTrafficThroughTheEngine() throws Exception {
+        int vport = freePort();
+        int r1 = echoServer("r1");
+        int r2 = echoServer("r2");
+        Path stateDir = dir.resolve("state");
+        Path socket = stateDir.resolve("fulcrum.sock");
+        Path config = dir.resolve("lvs.cf");
+        Files.writeString(config, lvsCf(stateDir, vport, r1, r2));
+        daemon = start(config);
+        String vs = "127.0.0.1:" + vport;
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(socket));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Exposition e = new Exposition(get(socket, "/metrics"));
+            return e.value("fulcrum_real_server_health", "real_server", "127.0.0.1:" + r1, "state", "up").orElse(0) == 1
+                    && e.value("fulcrum_real_server_health", "real_server", "127.0.0.1:" + r2, "state", "up").orElse(0) == 1;
+        });
+
+        try (Socket open = connect(vport)) {
+            assertThat(new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                    .isIn("r1", "r2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> new Exposition(get(socket, "/metrics"))
+                    .value("fulcrum_virtual_server_active_connections", "virtual_server", vs, "protocol", "tcp")
+                    .orElse(-1) == 1);
+        }
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            served.add(exchange(vport));
+        }
+        assertThat(served).containsOnly("r1", "r2");
+
+        // 5 connections: 4 exchanges of 6 bytes in and 9 out, and the one that only read its greeting
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Exposition e = new Exposition(get(socket, "/metrics"));
+            assertThat(e.value("fulcrum_virtual_server_connections_total", "virtual_server", vs)).hasValue(5);
+            assertThat(e.value("fulcrum_virtual_server_in_bytes_total", "virtual_server", vs)).hasValue(24);
+            assertThat(e.value("fulcrum_virtual_server_out_bytes_total", "virtual_server", vs)).hasValue(39);
+            assertThat(e.value("fulcrum_virtual_server_active_connections", "virtual_server", vs)).hasValue(0);
+            // round robin over two real servers: every other connection
+            assertThat(e.value("fulcrum_real_server_connections_total", "real_server", "127.0.0.1:" + r1).orElseThrow()
+                    + e.value("fulcrum_real_server_connections_total", "real_server", "127.0.0.1:" + r2).orElseThrow())
+                    .isEqualTo(5);
+            assertThat(e.value("fulcrum_real_server_connections_total", "real_server", "127.0.0.1:" + r1).orElseThrow())
+                    .isBetween(2.0, 3.0);
+        });
+        Exposition e = new Exposition(get(socket, "/metrics"));
+        assertThat(e.value("fulcrum_real_server_check_duration_seconds", "real_server", "127.0.0.1:" + r1).orElseThrow())
+                .isPositive().isLessThan(1);
+        assertThat(e.value("fulcrum_virtual_server_in_bytes_per_second", "virtual_server", vs)).isPresent();
+        assertThat(e.value("fulcrum_pair_state", "role", "standalone", "state", "active")).hasValue(1);
+        assertThat(e.value("fulcrum_pair_takeovers_total")).hasValue(1);
+        assertThat(e.value("fulcrum_reloads_total", "outcome", "applied")).hasValue(0);
+
+        signal(daemon, "HUP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> new Exposition(get(socket, "/metrics"))
+                .value("fulcrum_reloads_total", "outcome", "applied").orElse(0) == 1);
+        Files.writeString(config, lvsCf(stateDir, vport, r1).replace("scheduler = rr", "scheduler = fastest"));
+        signal(daemon, "HUP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> new Exposition(get(socket, "/metrics"))
+                .value("fulcrum_reloads_total", "outcome", "rejected").orElse(0) == 1);
+        assertThat(new Exposition(get(socket, "/metrics")).value("fulcrum_last_reload_success")).hasValue(0);
     }
 }
