@@ -2,7 +2,6 @@ package io.fulcrum.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fulcrum.admin.wire.ConnectionEntry;
 import io.fulcrum.admin.wire.HealthCheckStatus;
 import io.fulcrum.admin.wire.PairStatus;
 import io.fulcrum.admin.wire.Rates;
@@ -42,17 +41,7 @@ class MetricsTest {
     }
 
     private final AtomicReference<Status> now = new AtomicReference<>();
-    private final StatusSource source = new StatusSource() {
-        @Override
-        public Status status() {
-            return now.get();
-        }
-
-        @Override
-        public List<ConnectionEntry> connections() {
-            return List.of();
-        }
-    };
+    private final StatusSource source = WireSamples.source(now::get);
     private final Metrics metrics = new Metrics(source,
             Clock.fixed(Instant.parse("2026-11-28T22:30:00Z"), ZoneOffset.UTC));
 
