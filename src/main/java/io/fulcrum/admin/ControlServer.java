@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -84,13 +83,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: the {@link Metrics} in Prometheus' text format</li>
  * </ul>
  * On the network every request needs HTTP Basic credentials (401 without); viewers may GET,
- * admins may also write.
- * Only root and the daemon's own user may use it: the socket file has mode 0600, its directory is
- * created with 0700, and each request's peer credentials are checked as well, so that a socket
- * left in a wider directory is still closed to others.
+ * admins may also write. Only root and the daemon's own user may use the socket, with no
+ * password: the socket file has mode 0600, its directory is created with 0700, and each request's
+ * peer credentials are checked as well, so that a socket left in a wider directory is still
+ * closed to others.
  *
- * <p>It runs on Netty's NIO transport (the JDK's Unix domain sockets), not on epoll: the channel
- * carries a few requests, and so it works on every host the daemon runs on, native library or not.
+ * <p>It runs on Netty's NIO transport (the JDK's sockets), not on epoll: the channel carries a
+ * few requests, and so it works on every host the daemon runs on, native library or not.
  *
  * <p>Handlers run on virtual threads (a reload parses and applies a file); one connection is served
  * one request at a time.

@@ -390,7 +390,7 @@ class ApiTest {
     /** Every route and method, with the answers of each kind, against openapi.json. */
     @Test
     void everyRouteAnswersAsOpenApiSays() throws Exception {
-        SEEN.clear();
+        int from = SEEN.size();
         asAdmin("GET", "/v1/status");
         asAdmin("GET", "/v1/connections");
         asAdmin("GET", "/v1/config");
@@ -414,7 +414,7 @@ class ApiTest {
         OpenApiCheck check = new OpenApiCheck();
         List<String> problems = new ArrayList<>();
         Set<String> codes = new java.util.TreeSet<>();
-        for (OpenApiCheck.Seen seen : SEEN) {
+        for (OpenApiCheck.Seen seen : SEEN.subList(from, SEEN.size())) {
             problems.addAll(check.problems(seen));
             codes.add(seen.method() + " " + seen.path() + " " + seen.code());
         }
