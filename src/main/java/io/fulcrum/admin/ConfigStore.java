@@ -110,7 +110,9 @@ public final class ConfigStore {
                 Files.move(version(n), version(n + 1), StandardCopyOption.ATOMIC_MOVE);
             }
         }
-        Files.copy(file, version(1), StandardCopyOption.COPY_ATTRIBUTES);
+        Path copy = file.resolveSibling("." + file.getFileName() + ".1.new");
+        Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(copy, version(1), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void restore() throws IOException {
