@@ -1,9 +1,12 @@
 package io.fulcrum.admin;
 
 import com.sun.security.auth.module.UnixSystem;
+import io.fulcrum.admin.wire.ConfigOutcome;
 import io.fulcrum.admin.wire.Problem;
 import io.fulcrum.admin.wire.ReloadOutcome;
+import io.fulcrum.model.AddressText;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -18,11 +21,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -32,9 +35,15 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -46,30 +55,41 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's local control channel: HTTP/1.1 with JSON bodies on a Unix domain socket, the same
- * routes the REST API will serve over TCP.
+ * The daemon's control channel and REST API: HTTP/1.1 with JSON bodies on a Unix domain socket
+ * and, once {@link #listen} is called, on TCP (docs/api.md, and {@code /v1/openapi.json}).
  * <ul>
  *   <li>{@code GET /v1/status}: the table ({@link io.fulcrum.admin.wire.Status})</li>
  *   <li>{@code GET /v1/connections}: the open connections</li>
  *   <li>{@code POST /v1/reload}: reload the configuration file; 200 when applied, 422 with every
  *       error when rejected (then nothing changed)</li>
+ *   <li>{@code GET, PUT /v1/config}: the lvs.cf as text ({@link ConfigStore})</li>
+ *   <li>{@code GET /v1/openapi.json}: these routes described</li>
+ *   <li>{@code GET /metrics}: the {@link Metrics} in Prometheus' text format</li>
  * </ul>
- * Only root and the daemon's own user may use it: the socket file has mode 0600, its directory is
- * created with 0700, and each request's peer credentials are checked as well, so that a socket
- * left in a wider directory is still closed to others.
+ * On the network every request needs HTTP Basic credentials (401 without); viewers may GET,
+ * admins may also write. Only root and the daemon's own user may use the socket, with no
+ * password: the socket file has mode 0600, its directory is created with 0700, and each request's
+ * peer credentials are checked as well, so that a socket left in a wider directory is still
+ * closed to others.
  *
- * <p>It runs on Netty's NIO transport (the JDK's Unix domain sockets), not on epoll: the channel
- * carries a few requests, and so it works on every host the daemon runs on, native library or not.
+ * <p>It runs on Netty's NIO transport (the JDK's sockets), not on epoll: the channel carries a
+ * few requests, and so it works on every host the daemon runs on, native library or not.
  *
  * <p>Handlers run on virtual threads (a reload parses and applies a file); one connection is served
  * one request at a time.
@@ -77,7 +97,7 @@ import jdk.net.UnixDomainPrincipal;
 public final class ControlServer implements AutoCloseable {
 
     /** The largest request (head and body) a connection may send; a bigger one is answered 413 and closed. */
-    static final int MAX_REQUEST_BYTES = 64 * 1024;
+    static final int MAX_REQUEST_BYTES = 1024 * 1024;
 
     /** A connection with no request in progress that stays silent this long is closed. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -85,14 +105,23 @@ public final class ControlServer implements AutoCloseable {
     private static final ChannelOption<UnixDomainPrincipal> PEER_CREDENTIALS =
             NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED);
 
+    /** Where the audit lines go: one per write, with the user and what changed. */
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.fulcrum.audit");
+
+    static final String JSON = "application/json";
+    static final String TEXT = "text/plain; charset=utf-8";
+
     private final Path socket;
     private final EventLoopGroup group;
     private final Channel channel;
+    private final Routes routes;
+    private volatile Channel network;
 
-    private ControlServer(Path socket, EventLoopGroup group, Channel channel) {
+    private ControlServer(Path socket, EventLoopGroup group, Channel channel, Routes routes) {
         this.socket = socket;
         this.group = group;
         this.channel = channel;
+        this.routes = routes;
     }
 
     /**
@@ -101,18 +130,62 @@ public final class ControlServer implements AutoCloseable {
      * it or when the path is something other than a socket.
      */
     public static ControlServer start(Path socket, StatusSource status, ReloadHandler reload) throws IOException {
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(reload, "reload");
+        return start(socket, new Routes(status, reload, allowedUsers()));
+    }
+
+    /**
+     * As {@link #start(Path, StatusSource, ReloadHandler)}, with the daemon's metrics (it counts the
+     * reloads), its lvs.cf behind {@code /v1/config} and the users file of {@link #listen}.
+     */
+    public static ControlServer start(Path socket, StatusSource status, ReloadHandler reload, Metrics metrics,
+                                      ConfigStore config, Path usersFile) throws IOException {
+        return start(socket, new Routes(status, reload, allowedUsers(), metrics, config, usersFile,
+                new LoginThrottle(), AUDIT::info));
+    }
+
+    static ControlServer start(Path socket, Routes routes) throws IOException {
         Path path = socket.toAbsolutePath();
         createDirectory(path.getParent());
         removeStale(path);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel channel = bind(path, group, new Routes(status, reload, allowedUsers()));
-            return new ControlServer(path, group, channel);
+            Channel channel = bind(path, group, routes);
+            return new ControlServer(path, group, channel, routes);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
+        }
+    }
+
+    /**
+     * Serves the same routes on TCP at {@code address} (the REST API): every request needs the
+     * HTTP Basic credentials of a user of the users file. Returns the address bound (port 0 takes
+     * a free one).
+     */
+    public InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        if (routes.usersFile() == null) {
+            throw new IllegalStateException("the network listener needs a users file");
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel child) {
+                        serve(child.pipeline(), routes, c -> new Peer.Remote(((InetSocketAddress) c.remoteAddress()).getAddress()),
+                                command -> Thread.ofVirtual().name("api-request").start(command));
+                    }
+                });
+        try {
+            Channel bound = bootstrap.bind(address).sync().channel();
+            network = bound;
+            return (InetSocketAddress) bound.localAddress();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + address, e);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + AddressText.withPort(address.getAddress(), address.getPort())
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -122,6 +195,9 @@ public final class ControlServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (network != null) {
+            network.close().syncUninterruptibly();
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         try {
@@ -179,7 +255,7 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<NioDomainSocketChannel>() {
                     @Override
                     protected void initChannel(NioDomainSocketChannel child) {
-                        serve(child.pipeline(), routes, c -> c.config().getOption(PEER_CREDENTIALS).user(),
+                        serve(child.pipeline(), routes, c -> new Peer.Local(c.config().getOption(PEER_CREDENTIALS).user()),
                                 command -> Thread.ofVirtual().name("control-request").start(command));
                     }
                 });
@@ -221,25 +297,73 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Sets up one connection's pipeline.
      *
-     * @param peerUser reads the user of the process at the other end
+     * @param peerOf   reads who is at the other end
      * @param handlers runs the routes, away from the event loop
      */
-    static void serve(ChannelPipeline pipeline, Routes routes, PeerUser peerUser, Executor handlers) {
+    static void serve(ChannelPipeline pipeline, Routes routes, PeerOf peerOf, Executor handlers) {
         pipeline.addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                 new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                new RequestHandler(routes, peerUser, handlers));
+                new RequestHandler(routes, peerOf, handlers));
     }
 
-    /** The user of a connection's peer. */
+    /** Who is at the other end of a connection, as read on its event loop. */
+    sealed interface Peer {
+        /** A process on the control socket, by its user (SO_PEERCRED). */
+        record Local(UserPrincipal user) implements Peer {
+        }
+
+        /** A client of the network listener, by its address. */
+        record Remote(InetAddress address) implements Peer {
+        }
+    }
+
+    /** The peer of a connection. */
     @FunctionalInterface
-    interface PeerUser {
-        UserPrincipal of(Channel channel) throws IOException;
+    interface PeerOf {
+        Peer of(Channel channel) throws IOException;
     }
 
-    /** The routes, independent of the transport. */
-    record Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users) {
+    /** One request, as the routes see it. */
+    record Request(HttpMethod method, String path, String authorization, String contentType, byte[] body) {
+    }
 
-        /** @param allow the method to name in an Allow header (405 only) */
+    /** Who asked, once admitted: the socket's user (an admin), or a user of the users file. */
+    record Caller(String user, Role role, String from) {
+    }
+
+    /**
+     * The routes, independent of the transport.
+     *
+     * @param users     who may use the control socket (root and the daemon's user)
+     * @param config    the lvs.cf behind {@code /v1/config}, or null where there is none
+     * @param usersFile the API's users file (the network listener's logins)
+     * @param audit     receives one line per write
+     */
+    record Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users, Metrics metrics,
+                  ConfigStore config, Path usersFile, LoginThrottle throttle, Consumer<String> audit) {
+
+        Routes {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(reload, "reload");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(throttle, "throttle");
+            Objects.requireNonNull(audit, "audit");
+            users = Set.copyOf(users);
+        }
+
+        Routes(StatusSource status, ReloadHandler reload, Set<UserPrincipal> users) {
+            this(status, reload, users, new Metrics(status, Clock.systemUTC()), null, null, new LoginThrottle(),
+                    AUDIT::info);
+        }
+
+        /** A body sent as it is, not as JSON. */
+        record Text(String contentType, byte[] bytes) {
+        }
+
+        /**
+         * @param body  a record sent as JSON, or a {@link Text}
+         * @param allow the method to name in an Allow header (405 only)
+         */
         record Answer(HttpResponseStatus status, Object body, String allow) {
 
             Answer(HttpResponseStatus status, Object body) {
@@ -252,20 +376,144 @@ public final class ControlServer implements AutoCloseable {
             return users.contains(peer);
         }
 
-        Answer answer(HttpMethod method, String path) {
+        /** Admits the caller (the socket's peer credentials, or a login), then answers. */
+        Answer handle(Peer peer, Request request) throws IOException {
+            Caller caller;
+            switch (peer) {
+                case Peer.Local local -> {
+                    if (!allows(local.user())) {
+                        return new Answer(HttpResponseStatus.FORBIDDEN,
+                                new Problem("user " + local.user().getName() + " may not use this control socket"));
+                    }
+                    caller = new Caller(local.user().getName(), Role.ADMIN, "socket");
+                }
+                case Peer.Remote remote -> {
+                    Object login = login(remote.address(), request.authorization());
+                    if (login instanceof Answer refused) {
+                        return refused;
+                    }
+                    caller = (Caller) login;
+                }
+            }
+            return answer(caller, request);
+        }
+
+        /** A {@link Caller}, or the 401 to answer; wrong passwords are slowed per address. */
+        private Object login(InetAddress address, String authorization) throws IOException {
+            Optional<String[]> credentials = Credentials.basic(authorization);
+            if (credentials.isEmpty()) {
+                return unauthorized("log in with HTTP Basic credentials of a user of " + usersFile
+                        + " (fulcrum passwd USER)");
+            }
+            sleep(throttle.turn(address));
+            String user = credentials.get()[0];
+            Optional<Role> role = Users.read(usersFile).check(user, credentials.get()[1]);
+            if (role.isEmpty()) {
+                throttle.failed(address);
+                return unauthorized("wrong user name or password");
+            }
+            throttle.succeeded(address);
+            return new Caller(user, role.get(), AddressText.of(address));
+        }
+
+        private static Answer unauthorized(String why) {
+            return new Answer(HttpResponseStatus.UNAUTHORIZED, new Problem(why));
+        }
+
+        private static void sleep(Duration wait) throws IOException {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        Answer answer(Caller caller, Request request) throws IOException {
+            HttpMethod method = request.method();
+            String path = request.path();
             return switch (path) {
                 case "/v1/status" -> method.equals(HttpMethod.GET)
                         ? new Answer(HttpResponseStatus.OK, status.status()) : notAllowed(method, path, "GET");
                 case "/v1/connections" -> method.equals(HttpMethod.GET)
                         ? new Answer(HttpResponseStatus.OK, status.connections()) : notAllowed(method, path, "GET");
-                case "/v1/reload" -> method.equals(HttpMethod.POST) ? reloaded() : notAllowed(method, path, "POST");
+                case "/v1/reload" -> method.equals(HttpMethod.POST) ? write(caller, request, this::reloaded)
+                        : notAllowed(method, path, "POST");
+                case "/v1/config" -> config(caller, request);
+                case "/v1/openapi.json" -> method.equals(HttpMethod.GET)
+                        ? new Answer(HttpResponseStatus.OK, new Text(JSON, OpenApi.document()))
+                        : notAllowed(method, path, "GET");
+                case "/metrics" -> method.equals(HttpMethod.GET)
+                        ? new Answer(HttpResponseStatus.OK, new Text(Metrics.CONTENT_TYPE, metrics.scrape()))
+                        : notAllowed(method, path, "GET");
                 default -> new Answer(HttpResponseStatus.NOT_FOUND, new Problem("no such resource: " + path));
             };
         }
 
-        private Answer reloaded() {
+        private Answer config(Caller caller, Request request) throws IOException {
+            if (config == null) {
+                return new Answer(HttpResponseStatus.NOT_FOUND, new Problem("this daemon serves no configuration file"));
+            }
+            if (request.method().equals(HttpMethod.GET)) {
+                return new Answer(HttpResponseStatus.OK, new Text(TEXT, config.read().getBytes(StandardCharsets.UTF_8)));
+            }
+            if (!request.method().equals(HttpMethod.PUT)) {
+                return notAllowed(request.method(), request.path(), "GET, PUT");
+            }
+            return write(caller, request, this::putConfig);
+        }
+
+        private Answer putConfig(Caller caller, Request request) throws IOException {
+            String type = request.contentType() == null ? "" : request.contentType();
+            if (!type.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
+                return new Answer(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                        new Problem("PUT /v1/config takes the lvs.cf as text/plain, not " + (type.isEmpty() ? "no Content-Type" : type)));
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(request.body())).toString();
+            } catch (CharacterCodingException e) {
+                return new Answer(HttpResponseStatus.BAD_REQUEST, new Problem("the body is not UTF-8 text"));
+            }
+            ConfigStore.Written written = config.write(text);
+            ConfigOutcome outcome = written.outcome();
+            audit(caller, request, switch (outcome.outcome()) {
+                case "applied" -> "applied serial_no " + outcome.serialNo() + ", " + written.diff();
+                case "stale" -> "refused: stale serial_no (the file is at " + outcome.serialNo() + ")";
+                default -> "refused: " + outcome.errors().size() + " error(s)";
+            });
+            return new Answer(switch (outcome.outcome()) {
+                case "applied" -> HttpResponseStatus.OK;
+                case "stale" -> HttpResponseStatus.CONFLICT;
+                default -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
+            }, outcome);
+        }
+
+        private Answer reloaded(Caller caller, Request request) {
             ReloadOutcome outcome = reload.reload();
+            audit(caller, request, outcome.applied() ? "applied: " + outcome.summary()
+                    : "refused: " + outcome.errors().size() + " error(s)");
             return new Answer(outcome.applied() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, outcome);
+        }
+
+        /** A write: admins only. */
+        private Answer write(Caller caller, Request request, Write write) throws IOException {
+            if (caller.role() != Role.ADMIN) {
+                return new Answer(HttpResponseStatus.FORBIDDEN, new Problem("user " + caller.user()
+                        + " is a viewer: " + request.method() + " " + request.path() + " needs the admin role"));
+            }
+            return write.run(caller, request);
+        }
+
+        @FunctionalInterface
+        private interface Write {
+            Answer run(Caller caller, Request request) throws IOException;
+        }
+
+        private void audit(Caller caller, Request request, String what) {
+            audit.accept("user=" + caller.user() + " from=" + caller.from() + " " + request.method() + " "
+                    + request.path() + ": " + what);
         }
 
         private static Answer notAllowed(HttpMethod method, String path, String allowed) {
@@ -278,14 +526,14 @@ public final class ControlServer implements AutoCloseable {
     private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private final Routes routes;
-        private final PeerUser peerUser;
+        private final PeerOf peerOf;
         private final Executor handlers;
         /** A request is being handled: the connection is not idle, however long that takes. */
         private boolean busy;
 
-        RequestHandler(Routes routes, PeerUser peerUser, Executor handlers) {
+        RequestHandler(Routes routes, PeerOf peerOf, Executor handlers) {
             this.routes = routes;
-            this.peerUser = peerUser;
+            this.peerOf = peerOf;
             this.handlers = handlers;
         }
 
@@ -298,21 +546,22 @@ public final class ControlServer implements AutoCloseable {
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            UserPrincipal peer = peerUser.of(ctx.channel());
-            if (!routes.allows(peer)) {
+            Peer peer = peerOf.of(ctx.channel());
+            if (peer instanceof Peer.Local local && !routes.allows(local.user())) {
                 send(ctx, new Routes.Answer(HttpResponseStatus.FORBIDDEN,
-                        new Problem("user " + peer.getName() + " may not use this control socket")), false);
+                        new Problem("user " + local.user().getName() + " may not use this control socket")), false);
                 return;
             }
-            HttpMethod method = request.method();
-            String path = request.uri().split("\\?", 2)[0];
+            Request call = new Request(request.method(), request.uri().split("\\?", 2)[0],
+                    request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    ByteBufUtil.getBytes(request.content()));
             ctx.channel().config().setAutoRead(false);
             busy = true;
             handlers.execute(() -> {
                 Routes.Answer answer;
                 try {
-                    answer = routes.answer(method, path);
-                } catch (RuntimeException e) {
+                    answer = routes.handle(peer, call);
+                } catch (IOException | RuntimeException e) {
                     answer = new Routes.Answer(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                             new Problem(e.getMessage() != null ? e.getMessage() : e.toString()));
                 }
@@ -326,12 +575,17 @@ public final class ControlServer implements AutoCloseable {
         }
 
         private static void send(ChannelHandlerContext ctx, Routes.Answer answer, boolean keepAlive) {
+            boolean text = answer.body() instanceof Routes.Text;
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
-                    Unpooled.wrappedBuffer(Json.write(answer.body())));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                    Unpooled.wrappedBuffer(text ? ((Routes.Text) answer.body()).bytes() : Json.write(answer.body())));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE,
+                    text ? ((Routes.Text) answer.body()).contentType() : JSON);
             HttpUtil.setContentLength(response, response.content().readableBytes());
             if (answer.allow() != null) {
                 response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
+            }
+            if (answer.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"fulcrum\", charset=\"UTF-8\"");
             }
             HttpUtil.setKeepAlive(response, keepAlive);
             var written = ctx.writeAndFlush(response);

@@ -1,6 +1,7 @@
 package io.fulcrum.admin;
 
 import io.fulcrum.admin.wire.ConnectionEntry;
+import io.fulcrum.admin.wire.HealthCheckStatus;
 import io.fulcrum.admin.wire.Rates;
 import io.fulcrum.admin.wire.PairStatus;
 import io.fulcrum.admin.wire.RealServerStatus;
@@ -44,19 +45,23 @@ public final class TableStatus implements StatusSource {
     private final RateEstimator rates;
     private final String version;
     private final Supplier<PairStatus> pair;
+    private final Supplier<List<HealthCheckStatus>> health;
 
     /**
      * @param forwarding the configuration's {@code network} now: it is global in lvs.cf, not part of
      *                   the table
+     * @param health     the running health checks
      */
     public TableStatus(Supplier<TableSnapshot> table, Supplier<Forwarding> forwarding, Engine engine,
-                       RateEstimator rates, String version, Supplier<PairStatus> pair) {
+                       RateEstimator rates, String version, Supplier<PairStatus> pair,
+                       Supplier<List<HealthCheckStatus>> health) {
         this.table = Objects.requireNonNull(table, "table");
         this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.rates = Objects.requireNonNull(rates, "rates");
         this.version = Objects.requireNonNull(version, "version");
         this.pair = Objects.requireNonNull(pair, "pair");
+        this.health = Objects.requireNonNull(health, "health");
     }
 
     @Override
@@ -66,7 +71,7 @@ public final class TableStatus implements StatusSource {
         for (VirtualServerEntry entry : table.get().entries()) {
             virtualServers.add(virtualServer(entry, forward));
         }
-        return new Status(version, engine.name(), virtualServers, pair.get());
+        return new Status(version, engine.name(), virtualServers, pair.get(), health.get());
     }
 
     /** Open connections, then the persistence templates, as {@code ipvsadm -L -n -c} lists both. */

@@ -1,21 +1,27 @@
 package io.fulcrum.cli;
 
+import io.fulcrum.admin.ConfigStore;
 import io.fulcrum.admin.ControlServer;
+import io.fulcrum.admin.Metrics;
 import io.fulcrum.admin.TableStatus;
+import io.fulcrum.admin.Users;
 import io.fulcrum.admin.wire.ReloadOutcome;
 import io.fulcrum.ha.FloatingAddresses;
 import io.fulcrum.ha.Election;
 import io.fulcrum.ha.PairController;
 import io.fulcrum.net.Addresses;
 import io.fulcrum.net.NetworkActions;
+import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Config;
 import io.fulcrum.table.RateEstimator;
 import io.fulcrum.proxy.ProxyEngine;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +52,8 @@ final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("rate-estimator").daemon().factory());
     private ControlServer control;
+    private volatile Metrics metrics;
+    private volatile Optional<InetSocketAddress> api = Optional.empty();
     private volatile PairController pair;
 
     private Daemon(Router router, Path pidFile, Addresses host) {
@@ -118,10 +126,44 @@ final class Daemon implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> rates.tick(System.nanoTime()), 0, RateEstimator.INTERVAL_NANOS,
                 TimeUnit.NANOSECONDS);
         TableStatus status = new TableStatus(router.table()::snapshot, () -> router.config().network(),
-                router.engine(), rates, VersionProvider.version(), () -> PairStatusView.of(pair.view(), Instant.now()));
-        control = ControlServer.start(config.daemon().controlSocket(), status, this::reloadForControl);
+                router.engine(), rates, VersionProvider.version(),
+                () -> PairStatusView.of(pair.view(), pair.activations(), Instant.now()), router::healthChecks);
+        metrics = new Metrics(status, Clock.systemUTC());
+        Path usersFile = config.daemon().usersFile(router.configFile());
+        control = ControlServer.start(config.daemon().controlSocket(), status, this::reloadForControl, metrics,
+                new ConfigStore(router.configFile(), this::reloadForControl), usersFile);
         log.info("control socket {} (fulcrum status --socket {})", config.daemon().controlSocket(),
                 config.daemon().controlSocket());
+        Optional<InetSocketAddress> listen = config.daemon().adminListen();
+        if (listen.isEmpty()) {
+            log.info("no API listener (admin_listen = none)");
+            return;
+        }
+        try {
+            api = Optional.of(control.listen(listen.get()));
+        } catch (IOException e) {
+            // the router serves its virtual servers without its API; the control socket still answers
+            log.error("no API: {}; set admin_listen in {} (or none)", e.getMessage(), router.configFile());
+            return;
+        }
+        log.info("API on http://{}/v1/ and metrics on http://{}/metrics (users: {})", apiText(), apiText(), usersFile);
+        try {
+            if (Users.read(usersFile).isEmpty()) {
+                log.warn("no API users yet: every request gets 401; add one with fulcrum passwd --role admin -c {} USER",
+                        router.configFile());
+            }
+        } catch (IOException e) {
+            log.error("API users: {}; every request gets a 500 until it is fixed", e.getMessage());
+        }
+    }
+
+    /** Where the API listens, when it does. */
+    Optional<InetSocketAddress> api() {
+        return api;
+    }
+
+    private String apiText() {
+        return api.map(a -> AddressText.withPort(a.getAddress(), a.getPort())).orElse("");
     }
 
     /** A reload: the table first, then the floating addresses (a VIP may have come or gone). */
@@ -135,7 +177,12 @@ final class Daemon implements AutoCloseable {
 
     /** One reload at a time, the pair's addresses included (Router#reload). */
     private Router.ReloadOutcome reload() {
-        return router.reload(next -> pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
+        Router.ReloadOutcome outcome = router.reload(
+                next -> pair.update(FloatingAddresses.of(next, host), PairStatusView.fingerprint(next)));
+        if (metrics != null) {
+            metrics.reloaded(outcome.applied());
+        }
+        return outcome;
     }
 
     private ReloadOutcome reloadForControl() {

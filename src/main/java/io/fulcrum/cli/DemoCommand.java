@@ -1,7 +1,10 @@
 package io.fulcrum.cli;
 
+import io.fulcrum.admin.Role;
+import io.fulcrum.admin.Users;
 import io.fulcrum.config.ConfigResult;
 import io.fulcrum.config.LvsConfig;
+import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Config;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,7 +13,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +34,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     static final String[] NAMES = {"web1", "web2", "web3"};
+    static final String DEMO_USER = "demo";
 
     @Spec
     private CommandSpec spec;
@@ -40,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "The first demo real server's port; the others follow (default: free ports).")
     private int firstRealPort;
 
+    @Option(names = "--api-port", defaultValue = "3636",
+            description = "The REST API's port on 127.0.0.1, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    private int apiPort;
+
     @Option(names = "--dir", defaultValue = "${sys:java.io.tmpdir}/fulcrum-demo",
             description = "Where the demo writes its lvs.cf, control socket and pid file (default: ${DEFAULT-VALUE}).")
     private Path dir;
@@ -50,12 +60,16 @@ final class DemoCommand implements Callable<Integer> {
         try (DemoRealServers realServers = new DemoRealServers(firstRealPort, NAMES)) {
             Files.createDirectories(dir);
             Path file = dir.resolve("lvs.cf");
-            Files.writeString(file, lvsCf(port, realServers.ports(), dir));
+            Files.writeString(file, lvsCf(port, realServers.ports(), dir, apiPort));
             ConfigResult result = LvsConfig.parse(file);
             Config config = result.config().orElseThrow(() -> new IllegalStateException(
                     "the demo's own lvs.cf is invalid: " + result.errors()));
+            String password = newPassword();
+            Users.set(config.daemon().usersFile(file), DEMO_USER, Role.ADMIN, password.toCharArray());
             try (Daemon daemon = Daemon.start(file, config)) {
                 out.print(welcome(port, file, config));
+                out.print(daemon.api().map(api -> apiWelcome(AddressText.withPort(api.getAddress(), api.getPort()), password))
+                        .orElse("The API is not listening (see the log above).\n\n"));
                 out.flush();
                 Thread prompt = Thread.ofVirtual().name("demo-prompt").start(() -> prompt(realServers, daemon, out));
                 daemon.awaitStopSignal();
@@ -67,12 +81,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static String lvsCf(int port, Map<String, Integer> realServers, Path dir) {
+    static String lvsCf(int port, Map<String, Integer> realServers, Path dir, int apiPort) {
         StringBuilder text = new StringBuilder("""
                 # Written by `fulcrum demo`: edit it and run `fulcrum reload --socket %s/fulcrum.sock`.
                 serial_no = 1
                 backup_active = 0
                 state_dir = %s
+                admin_listen = 127.0.0.1:%d
 
                 virtual demo {
                      active = 1
@@ -86,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
                      rise = 2
                      fall = 1
                      drain_timeout = 5
-                """.formatted(dir, dir, port));
+                """.formatted(dir, dir, apiPort, port));
         realServers.forEach((name, realPort) -> text.append("""
 
                      server %s {
@@ -114,6 +129,23 @@ final class DemoCommand implements Callable<Integer> {
                 The lvs.cf is %s.
 
                 """.formatted(port, port, config.daemon().controlSocket(), config.daemon().controlSocket(), file);
+    }
+
+    private static String apiWelcome(String api, String password) {
+        return """
+                The REST API and the metrics (user %s, password %s, an admin):
+
+                  curl -u %s:%s http://%s/v1/status
+                  curl -u %s:%s http://%s/metrics
+
+                """.formatted(DEMO_USER, password, DEMO_USER, password, api, DEMO_USER, password, api);
+    }
+
+    /** A fresh password per demo: 12 random bytes, base64url. */
+    private static String newPassword() {
+        byte[] bytes = new byte[12];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void prompt(DemoRealServers realServers, Daemon daemon, PrintWriter out) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Fulcrum: a highly available layer-4 load balancer (LVS/Piranha compatible).",
-        subcommands = {CheckCommand.class, RunCommand.class, StatusCommand.class, ReloadCommand.class, DemoCommand.class,
+        subcommands = {CheckCommand.class, RunCommand.class, StatusCommand.class, ReloadCommand.class, PasswdCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -42,7 +42,7 @@ final class PairStatusView {
         }
     }
 
-    static PairStatus of(PairController.View view, Instant now) {
+    static PairStatus of(PairController.View view, long takeovers, Instant now) {
         PairStatus.Partner partner = view.partnerAddress().map(address -> {
             Optional<Heartbeat> last = view.partner();
             long heard = view.links().stream().flatMap(l -> l.lastHeard().stream()).max(Instant::compareTo)
@@ -58,7 +58,7 @@ final class PairStatusView {
                         l.own().map(AddressText::of).orElse(null), l.device().orElse(null), lower(l.state()),
                         l.lastHeard().map(t -> millisSince(t, now)).orElse(-1L))).toList(),
                 view.authenticated(), view.configMismatch(), view.sent(), view.received(), view.rejected(),
-                view.lastRejection().orElse(null));
+                view.lastRejection().orElse(null), takeovers);
     }
 
     private static long millisSince(Instant then, Instant now) {

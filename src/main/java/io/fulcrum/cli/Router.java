@@ -1,5 +1,6 @@
 package io.fulcrum.cli;
 
+import io.fulcrum.admin.wire.HealthCheckStatus;
 import io.fulcrum.config.ConfigResult;
 import io.fulcrum.config.Diagnostic;
 import io.fulcrum.config.LvsConfig;
@@ -7,6 +8,7 @@ import io.fulcrum.config.Severity;
 import io.fulcrum.health.HealthEvent;
 import io.fulcrum.health.HealthMonitor;
 import io.fulcrum.ha.PairController;
+import io.fulcrum.model.AddressText;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.RealServer;
 import io.fulcrum.model.VirtualServer;
@@ -16,7 +18,11 @@ import io.fulcrum.table.VirtualServerTable;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -192,6 +198,25 @@ final class Router implements AutoCloseable {
             up += (int) entry.pool().stream().filter(member -> member.weight() > 0).count();
         }
         return new PairController.PoolHealth(up, total);
+    }
+
+    /** The running health checks, in lvs.cf order. */
+    List<HealthCheckStatus> healthChecks() {
+        Map<String, HealthMonitor.CheckView> running = new HashMap<>();
+        health.checks().forEach(check -> running.put(check.virtualServer() + "\n" + check.realServer().name(), check));
+        List<HealthCheckStatus> listed = new ArrayList<>();
+        for (VirtualServer virtual : config.virtualServers()) {
+            for (RealServer real : virtual.realServers()) {
+                HealthMonitor.CheckView check = running.get(virtual.name() + "\n" + real.name());
+                if (check != null) {
+                    listed.add(new HealthCheckStatus(virtual.name(), real.name(),
+                            AddressText.withPort(real.address(), real.port()),
+                            check.state().name().toLowerCase(Locale.ROOT),
+                            check.lastCheck().map(d -> d.toNanos() / 1e9).orElse(null)));
+                }
+            }
+        }
+        return listed;
     }
 
     /**

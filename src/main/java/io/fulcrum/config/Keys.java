@@ -75,6 +75,8 @@ final class Keys {
             .key("state_dir", v -> Path.of(v.word()))
             .key("control_socket", v -> Path.of(v.word()))
             .key("pid_file", v -> Path.of(v.word()))
+            .key("admin_listen", ValueReader::listenAddress)
+            .key("admin_users", v -> Path.of(v.word()))
             .build();
 
     static final Map<String, Reader> VIRTUAL = new Table()

@@ -31,6 +31,7 @@ import io.fulcrum.model.VirtualServer;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +96,11 @@ final class Validator {
         Optional<NatRouter> natRouter = natRouter(globals, network);
         LegacyGlobals legacy = legacy(globals);
         DaemonSettings daemon = daemon(globals);
+        daemon.adminListen().filter(listen -> !listen.getAddress().isLoopbackAddress()).ifPresent(listen ->
+                diagnostics.error(globals.lineOf("admin_listen"), "admin_listen", AddressText.withPort(
+                        listen.getAddress(), listen.getPort()) + " is not a loopback address: the API has no TLS yet,"
+                        + " and its passwords must not cross a network in clear; use 127.0.0.1:PORT or [::1]:PORT"
+                        + " (behind a TLS proxy for remote use), or none"));
         if (daemon.engine() == EngineKind.NFT) {
             diagnostics.error(globals.lineOf("engine"), "engine",
                     "nft: the nftables engine does not exist yet; use engine = proxy (the default)");
@@ -447,10 +453,15 @@ final class Validator {
     static DaemonSettings daemon(Scope globals) {
         Path stateDir = globals.get("state_dir", Path.class, DaemonSettings.DEFAULT_STATE_DIR);
         EngineKind engine = globals.get("engine", EngineKind.class, EngineKind.PROXY);
+        @SuppressWarnings("unchecked")
+        Optional<InetSocketAddress> adminListen = globals.get("admin_listen", Optional.class,
+                Optional.of(DaemonSettings.DEFAULT_ADMIN_LISTEN));
         return new DaemonSettings(
                 engine,
                 stateDir,
                 globals.get("control_socket", Path.class, DaemonSettings.defaultControlSocket(stateDir)),
-                globals.get("pid_file", Path.class, DaemonSettings.defaultPidFile(stateDir)));
+                globals.get("pid_file", Path.class, DaemonSettings.defaultPidFile(stateDir)),
+                adminListen,
+                globals.get("admin_users", Path.class));
     }
 }

@@ -5,6 +5,7 @@ import io.fulcrum.config.Node.Assignment;
 import java.math.BigDecimal;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,6 +200,31 @@ final class ValueReader {
         InetAddress address = literal(host)
                 .orElseThrow(() -> new BadValue("must be an IP address, not `" + finalHost + "`"));
         return new SorryAddress(address, port);
+    }
+
+    /**
+     * {@code ADDRESS:PORT} ({@code [IPv6]:PORT}), literals only, port 0 for any free one; or
+     * {@code none}, read as an empty Optional.
+     */
+    Optional<InetSocketAddress> listenAddress() throws BadValue {
+        String text = word();
+        if (text.equals("none")) {
+            return Optional.empty();
+        }
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "" : text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            host = "";
+        }
+        if (host.isEmpty()) {
+            throw new BadValue("expected ADDRESS:PORT, [IPv6]:PORT or none, got `" + text + "`");
+        }
+        String finalHost = host;
+        InetAddress address = literal(host)
+                .orElseThrow(() -> new BadValue("must be an IP address, not `" + finalHost + "`"));
+        return Optional.of(new InetSocketAddress(address, port(text.substring(colon + 1))));
     }
 
     /** One of a fixed set of lower-case words, matched without regard to case. */

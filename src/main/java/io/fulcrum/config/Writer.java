@@ -99,6 +99,10 @@ final class Writer {
                 token(DaemonSettings.defaultControlSocket(daemon.stateDir()).toString()));
         changed("", "pid_file", token(daemon.pidFile().toString()),
                 token(DaemonSettings.defaultPidFile(daemon.stateDir()).toString()));
+        changed("", "admin_listen", daemon.adminListen().map(a -> AddressText.withPort(a.getAddress(), a.getPort()))
+                .orElse("none"), AddressText.withPort(DaemonSettings.DEFAULT_ADMIN_LISTEN.getAddress(),
+                DaemonSettings.DEFAULT_ADMIN_LISTEN.getPort()));
+        text("", "admin_users", daemon.adminUsers().map(path -> path.toString()));
     }
 
     private void virtual(VirtualServer virtual) {

@@ -106,6 +106,8 @@ public final class PairController implements AutoCloseable {
     private volatile long fingerprint;
     /** Counts activations and step-downs, so that a takeover in progress sees it was overruled. */
     private final AtomicLong decisions = new AtomicLong();
+    /** Counts activations alone, for status and metrics. */
+    private final AtomicLong activations = new AtomicLong();
     /** The activation whose addresses are all up and announced; serving while it is the latest decision. */
     private final AtomicLong servingDecision = new AtomicLong(-1);
     private volatile boolean partnerTookOver;
@@ -269,6 +271,11 @@ public final class PairController implements AutoCloseable {
     }
 
     /** What status shows now. */
+    /** How many times this router became active since it started (a standalone router once, at its start). */
+    public long activations() {
+        return activations.get();
+    }
+
     public View view() {
         View current = view;
         return current != null ? current : snapshot(System.nanoTime());
@@ -675,6 +682,7 @@ public final class PairController implements AutoCloseable {
         @Override
         public void activate(String reason) {
             log.atLevel(roleChangeLevel()).log("becoming ACTIVE: {}", reason);
+            activations.incrementAndGet();
             long decision = decisions.incrementAndGet();
             actions.execute(() -> {
                 // each address is announced as soon as it is up: the first VIP does not wait for the rest;

@@ -7,6 +7,7 @@ import io.fulcrum.model.VirtualServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ final class CheckLoop {
     private boolean stopped;
     private HealthState lastState = HealthState.UNKNOWN;
     private int lastWeight;
+    /** How long the last check took, for the metrics; -1 before the first one ends. */
+    private volatile long lastCheckNanos = -1;
 
     CheckLoop(VirtualServer virtual, RealServer real, HealthListener listener, InstantSource clock) {
         this.virtualServer = virtual.name();
@@ -56,6 +59,13 @@ final class CheckLoop {
         return thread.join(wait);
     }
 
+    /** What status and metrics show of this check now. */
+    synchronized HealthMonitor.CheckView view() {
+        long nanos = lastCheckNanos;
+        return new HealthMonitor.CheckView(virtualServer, real, lastState,
+                nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos)));
+    }
+
     /** A reload changed only this real server's weight (or fields no check uses): keep the state. */
     synchronized void update(RealServer changed) {
         real = changed;
@@ -67,7 +77,9 @@ final class CheckLoop {
     private void run() {
         try {
             while (true) {
+                long started = System.nanoTime();
                 ProbeResult result = check();
+                lastCheckNanos = System.nanoTime() - started;
                 synchronized (this) {
                     if (stopped) {
                         return;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Checks every active real server of every active virtual server, each on its own virtual thread with
@@ -39,6 +40,15 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private record Running(Setup setup, CheckLoop loop) {
+    }
+
+    /**
+     * One running check as status and metrics show it.
+     *
+     * @param state     the state last reported to the listener
+     * @param lastCheck how long the last check took (a timeout counts in full); empty before the first ends
+     */
+    public record CheckView(String virtualServer, RealServer realServer, HealthState state, Optional<Duration> lastCheck) {
     }
 
     private final HealthListener listener;
@@ -90,6 +100,11 @@ public final class HealthMonitor implements AutoCloseable {
                 checks.put(id, new Running(setup, running.loop()));
             }
         });
+    }
+
+    /** The running checks, in no particular order. */
+    public synchronized List<CheckView> checks() {
+        return checks.values().stream().map(running -> running.loop().view()).toList();
     }
 
     /** The number of running checks. */

@@ -3,9 +3,7 @@ package io.fulcrum.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fulcrum.admin.wire.ConnectionEntry;
 import io.fulcrum.admin.wire.ReloadOutcome;
-import io.fulcrum.admin.wire.Status;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -36,17 +34,7 @@ class ControlServerTest {
     private ReloadOutcome nextReload = ReloadOutcome.applied("2 virtual servers (2 active)");
     private ControlServer server;
 
-    private final StatusSource source = new StatusSource() {
-        @Override
-        public Status status() {
-            return WireSamples.table();
-        }
-
-        @Override
-        public List<ConnectionEntry> connections() {
-            return WireSamples.connections();
-        }
-    };
+    private final StatusSource source = WireSamples.source(WireSamples::table);
 
     private Path socket() {
         return dir.resolve("run/fulcrum/fulcrum.sock");

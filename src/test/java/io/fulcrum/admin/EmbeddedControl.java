@@ -1,8 +1,6 @@
 package io.fulcrum.admin;
 
-import io.fulcrum.admin.wire.ConnectionEntry;
 import io.fulcrum.admin.wire.ReloadOutcome;
-import io.fulcrum.admin.wire.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -28,20 +26,10 @@ final class EmbeddedControl implements AutoCloseable {
     private final EmbeddedChannel responses = new EmbeddedChannel(new HttpResponseDecoder());
 
     EmbeddedControl(UserPrincipal peer) {
-        StatusSource status = new StatusSource() {
-            @Override
-            public Status status() {
-                return WireSamples.table();
-            }
-
-            @Override
-            public List<ConnectionEntry> connections() {
-                return WireSamples.connections();
-            }
-        };
+        StatusSource status = WireSamples.source(WireSamples::table);
         ControlServer.Routes routes = new ControlServer.Routes(status,
                 () -> ReloadOutcome.rejected(List.of("lvs.cf:3: weight: 70000 is out of range 0..65535")), Set.of(OWNER));
-        ControlServer.serve(channel.pipeline(), routes, c -> peer, Runnable::run);
+        ControlServer.serve(channel.pipeline(), routes, c -> new ControlServer.Peer.Local(peer), Runnable::run);
     }
 
     /** Sends bytes from the client and runs what they cause, answers included. */

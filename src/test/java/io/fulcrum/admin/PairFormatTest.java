@@ -14,7 +14,7 @@ class PairFormatTest {
         return new PairStatus("primary", "active", "2026-11-27T03:10:00.120Z",
                 "both standby: the primary takes the active role", true,
                 List.of("192.168.77.100/24 on eth0:1", "10.77.0.1/24 on eth1:1"), partner, links, authenticated,
-                mismatch, 1204, 1199, 0, null);
+                mismatch, 1204, 1199, 0, null, 1);
     }
 
     @Test
@@ -51,7 +51,7 @@ class PairFormatTest {
         assertThat(PairFormat.render(primary(new Partner("192.168.77.3", false, null, null, -1, 0, 0), true, false,
                 List.of()))).contains("Partner: 192.168.77.3, NEVER HEARD").contains("Config: not compared yet");
         String standalone = PairFormat.render(new PairStatus("standalone", "active", "2026-11-27T03:10:00Z",
-                "standalone router (backup_active = 0)", true, List.of(), null, List.of(), false, false, 0, 0, 0, null));
+                "standalone router (backup_active = 0)", true, List.of(), null, List.of(), false, false, 0, 0, 0, null, 1));
         assertThat(standalone).isEqualTo(
                 "Router: standalone, active since 2026-11-27T03:10:00Z (standalone router (backup_active = 0))\n");
     }

@@ -61,7 +61,7 @@ class TableStatusTest {
         }
     };
 
-    private final TableStatus status = new TableStatus(table::snapshot, () -> config.network(), engine, rates, "1.2.3", () -> null);
+    private final TableStatus status = new TableStatus(table::snapshot, () -> config.network(), engine, rates, "1.2.3", () -> null, List::of);
 
     private void apply(String text) {
         ConfigResult result = LvsConfig.parse("test.cf", text);

@@ -7,6 +7,7 @@ import io.fulcrum.admin.wire.Stats;
 import io.fulcrum.admin.wire.Status;
 import io.fulcrum.admin.wire.VirtualServerStatus;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Wire records built by hand: the table of reference/ipvs.md 4.1-4.4, listed out of ipvsadm's order. */
 public final class WireSamples {
@@ -59,6 +60,21 @@ public final class WireSamples {
                         dest("192.168.10.11", 80, new Stats(120_001, 6_500_400, 0, 540_000_123, 0),
                                 new Rates(23, 1240, 0, 99_800, 0))));
         return new Status("0.1.0", "proxy (epoll)", List.of(web), null);
+    }
+
+    /** A status source answering {@code status} and the connections of ipvs.md 4.4. */
+    public static StatusSource source(Supplier<Status> status) {
+        return new StatusSource() {
+            @Override
+            public Status status() {
+                return status.get();
+            }
+
+            @Override
+            public List<ConnectionEntry> connections() {
+                return WireSamples.connections();
+            }
+        };
     }
 
     /** ipvs.md 4.4. */

@@ -6,9 +6,7 @@ import io.fulcrum.admin.ControlServer;
 import io.fulcrum.admin.IpvsadmFormat;
 import io.fulcrum.admin.StatusSource;
 import io.fulcrum.admin.WireSamples;
-import io.fulcrum.admin.wire.ConnectionEntry;
 import io.fulcrum.admin.wire.ReloadOutcome;
-import io.fulcrum.admin.wire.Status;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,17 +29,7 @@ class ControlCommandsTest {
     private ReloadOutcome nextReload = ReloadOutcome.applied("lvs.cf: OK: 4 virtual servers (4 active)");
     private ControlServer server;
 
-    private final StatusSource source = new StatusSource() {
-        @Override
-        public Status status() {
-            return WireSamples.table();
-        }
-
-        @Override
-        public List<ConnectionEntry> connections() {
-            return WireSamples.connections();
-        }
-    };
+    private final StatusSource source = WireSamples.source(WireSamples::table);
 
     private Path socket() {
         return dir.resolve("state/fulcrum.sock");

@@ -3,6 +3,9 @@ package io.fulcrum.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fulcrum.admin.Exposition;
+import io.fulcrum.admin.Role;
+import io.fulcrum.admin.Users;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,13 +14,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +93,7 @@ class DaemonProcessTest {
     private static String lvsCf(Path stateDir, int vport, int... realPorts) {
         StringBuilder text = new StringBuilder("""
                 state_dir = %s
+                admin_listen = 127.0.0.1:0
                 virtual app {
                      active = 1
                      address = 127.0.0.1
@@ -208,7 +219,7 @@ class DaemonProcessTest {
         Files.writeString(config, lvsCf(stateDir, vport, r1).replace("scheduler = rr", "scheduler = fastest"));
         signal(daemon, "HUP");
         await().atMost(Duration.ofSeconds(10)).until(() -> log().contains("reload rejected"));
-        assertThat(log()).contains("lvs.cf:6: scheduler: unknown scheduler `fastest`");
+        assertThat(log()).contains("lvs.cf:7: scheduler: unknown scheduler `fastest`");
         assertThat(status(socket)).contains("127.0.0.1:" + r1).contains("127.0.0.1:" + r2);
 
         // SIGTERM: no new connections, but an open one may finish within the drain limit.
@@ -237,5 +248,95 @@ class DaemonProcessTest {
             softly.assertThat(lines).as("listen line")
                     .anyMatch(l -> l.endsWith("INFO  ProxyEngine: listening on TCP 127.0.0.1:" + vport));
         });
+    }
+
+    /** The API's address, from the daemon's log line. */
+    private URI api() throws IOException {
+        Matcher line = Pattern.compile("API on http://(127\\.0\\.0\\.1:\\d+)/v1/").matcher(log());
+        assertThat(line.find()).as(log()).isTrue();
+        return URI.create("http://" + line.group(1));
+    }
+
+    /** A scrape as Prometheus sends it, with a viewer's login. */
+    private Exposition scrape() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api().resolve("/metrics"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "prometheus:scrape".getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new Exposition(response.body());
+    }
+
+    /** Connects through the virtual server, greets, echoes one line and closes: 6 bytes in, 3 + 6 out. */
+    private static String exchange(int vport) throws IOException {
+        try (Socket socket = connect(vport)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String name = in.readLine();
+            socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("hello");
+            return name;
+        }
+    }
+
+    @Test
+    void metricsFollowTheTrafficThroughTheEngine() throws Exception {
+        int vport = freePort();
+        int r1 = echoServer("r1");
+        int r2 = echoServer("r2");
+        Path stateDir = dir.resolve("state");
+        Path config = dir.resolve("lvs.cf");
+        Files.writeString(config, lvsCf(stateDir, vport, r1, r2));
+        Users.set(dir.resolve("fulcrum.users"), "prometheus", Role.VIEWER, "scrape".toCharArray());
+        daemon = start(config);
+        String vs = "127.0.0.1:" + vport;
+        await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("API on http://"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Exposition e = scrape();
+            return e.value("fulcrum_real_server_health", "real_server", "127.0.0.1:" + r1, "state", "up").orElse(0) == 1
+                    && e.value("fulcrum_real_server_health", "real_server", "127.0.0.1:" + r2, "state", "up").orElse(0) == 1;
+        });
+
+        try (Socket open = connect(vport)) {
+            assertThat(new BufferedReader(new InputStreamReader(open.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                    .isIn("r1", "r2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> scrape()
+                    .value("fulcrum_virtual_server_active_connections", "virtual_server", vs, "protocol", "tcp")
+                    .orElse(-1) == 1);
+        }
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            served.add(exchange(vport));
+        }
+        assertThat(served).containsOnly("r1", "r2");
+
+        // 5 connections: 4 exchanges of 6 bytes in and 9 out, and the one that only read its greeting
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Exposition e = scrape();
+            assertThat(e.value("fulcrum_virtual_server_connections_total", "virtual_server", vs)).hasValue(5);
+            assertThat(e.value("fulcrum_virtual_server_in_bytes_total", "virtual_server", vs)).hasValue(24);
+            assertThat(e.value("fulcrum_virtual_server_out_bytes_total", "virtual_server", vs)).hasValue(39);
+            assertThat(e.value("fulcrum_virtual_server_active_connections", "virtual_server", vs)).hasValue(0);
+            // round robin over two real servers: every other connection
+            assertThat(e.value("fulcrum_real_server_connections_total", "real_server", "127.0.0.1:" + r1).orElseThrow()
+                    + e.value("fulcrum_real_server_connections_total", "real_server", "127.0.0.1:" + r2).orElseThrow())
+                    .isEqualTo(5);
+            assertThat(e.value("fulcrum_real_server_connections_total", "real_server", "127.0.0.1:" + r1).orElseThrow())
+                    .isBetween(2.0, 3.0);
+        });
+        Exposition e = scrape();
+        assertThat(e.value("fulcrum_real_server_check_duration_seconds", "real_server", "127.0.0.1:" + r1).orElseThrow())
+                .isPositive().isLessThan(1);
+        assertThat(e.value("fulcrum_virtual_server_in_bytes_per_second", "virtual_server", vs)).isPresent();
+        assertThat(e.value("fulcrum_pair_state", "role", "standalone", "state", "active")).hasValue(1);
+        assertThat(e.value("fulcrum_pair_takeovers_total")).hasValue(1);
+        assertThat(e.value("fulcrum_reloads_total", "outcome", "applied")).hasValue(0);
+
+        signal(daemon, "HUP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> scrape()
+                .value("fulcrum_reloads_total", "outcome", "applied").orElse(0) == 1);
+        Files.writeString(config, lvsCf(stateDir, vport, r1).replace("scheduler = rr", "scheduler = fastest"));
+        signal(daemon, "HUP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> scrape()
+                .value("fulcrum_reloads_total", "outcome", "rejected").orElse(0) == 1);
+        assertThat(scrape().value("fulcrum_last_reload_success")).hasValue(0);
     }
 }

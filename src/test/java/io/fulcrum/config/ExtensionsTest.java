@@ -3,6 +3,7 @@ package io.fulcrum.config;
 import io.fulcrum.model.AddressPrefix;
 import io.fulcrum.model.CheckType;
 import io.fulcrum.model.Config;
+import io.fulcrum.model.DaemonSettings;
 import io.fulcrum.model.EngineKind;
 import io.fulcrum.model.HealthCheck;
 import io.fulcrum.model.PortRuns;
@@ -14,11 +15,14 @@ import io.fulcrum.model.VirtualServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static io.fulcrum.config.ConfigTexts.MINIMAL;
+import static io.fulcrum.config.ConfigTexts.lines;
+import static io.fulcrum.config.ConfigTexts.parse;
 import static io.fulcrum.config.ConfigTexts.parseOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -193,5 +197,45 @@ class ExtensionsTest {
         assertThat(v.realServers().getFirst().active()).isFalse();
         assertThat(v.realServers().getFirst().weight()).isEqualTo(1);
         assertThat(v.realServers().getFirst().port()).isEqualTo(80);
+    }
+
+    @Test
+    void theApiListensOnLoopbackPort3636UnlessTheFileSaysOtherwise() {
+        DaemonSettings defaults = parseOk(MINIMAL).daemon();
+        assertThat(defaults.adminListen()).contains(new InetSocketAddress(InetAddress.getLoopbackAddress(), 3636));
+        assertThat(defaults.usersFile(Path.of("/etc/sysconfig/ha/lvs.cf")))
+                .isEqualTo(Path.of("/etc/sysconfig/ha/fulcrum.users"));
+
+        DaemonSettings v6 = parseOk("admin_listen = [::1]:0\nadmin_users = /etc/fulcrum/users\n" + MINIMAL).daemon();
+        assertThat(v6.adminListen()).contains(new InetSocketAddress("::1", 0));
+        assertThat(v6.usersFile(Path.of("/etc/lvs.cf"))).isEqualTo(Path.of("/etc/fulcrum/users"));
+        assertThat(parseOk("admin_listen = none\n" + MINIMAL).daemon().adminListen()).isEmpty();
+        assertThat(parseOk("admin_listen = 127.0.0.2:8443\n" + MINIMAL).daemon().adminListen())
+                .contains(new InetSocketAddress("127.0.0.2", 8443));
+    }
+
+    @Test
+    void anApiOffLoopbackIsRefusedUntilThereIsTls() {
+        assertThat(lines(parse("serial_no = 1\nadmin_listen = 0.0.0.0:3636\n" + MINIMAL)))
+                .isEqualTo("test.cf:2: admin_listen: 0.0.0.0:3636 is not a loopback address: the API has no TLS yet,"
+                        + " and its passwords must not cross a network in clear; use 127.0.0.1:PORT or [::1]:PORT"
+                        + " (behind a TLS proxy for remote use), or none");
+        assertThat(lines(parse("admin_listen = [2001:db8::1]:443\n" + MINIMAL)))
+                .startsWith("test.cf:1: admin_listen: [2001:db8::1]:443 is not a loopback address");
+        assertThat(lines(parse("admin_listen = 3636\n" + MINIMAL)))
+                .isEqualTo("test.cf:1: admin_listen: expected ADDRESS:PORT, [IPv6]:PORT or none, got `3636`");
+        assertThat(lines(parse("admin_listen = localhost:3636\n" + MINIMAL)))
+                .isEqualTo("test.cf:1: admin_listen: must be an IP address, not `localhost`");
+        assertThat(lines(parse("admin_listen = 127.0.0.1:70000\n" + MINIMAL))).startsWith("test.cf:1: admin_listen: ");
+    }
+
+    @Test
+    void theApiKeysRoundTrip() {
+        Config config = parseOk("admin_listen = [::1]:9000\nadmin_users = /etc/fulcrum/users\n" + MINIMAL);
+        String written = LvsConfig.write(config);
+        assertThat(written).contains("admin_listen = [::1]:9000").contains("admin_users = /etc/fulcrum/users");
+        assertThat(parseOk(written)).isEqualTo(config);
+        assertThat(LvsConfig.write(parseOk("admin_listen = none\n" + MINIMAL))).contains("admin_listen = none");
+        assertThat(LvsConfig.write(parseOk(MINIMAL))).doesNotContain("admin_");
     }
 }

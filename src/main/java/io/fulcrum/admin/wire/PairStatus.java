@@ -19,11 +19,12 @@ import java.util.List;
  * @param heartbeatsReceived valid heartbeats received since start
  * @param heartbeatsRejected heartbeats rejected (bad MAC, replayed, unknown sender, ...)
  * @param lastRejection      why the last one was rejected, or null
+ * @param takeovers          times this router became active since it started (a standalone router's start counts)
  */
 public record PairStatus(String role, String state, String since, String reason, boolean serving,
         List<String> floatingAddresses, Partner partner, List<HeartbeatLink> links, boolean authenticated,
         boolean configMismatch, long heartbeatsSent, long heartbeatsReceived, long heartbeatsRejected,
-        String lastRejection) {
+        String lastRejection, long takeovers) {
 
     public PairStatus {
         floatingAddresses = List.copyOf(floatingAddresses);
