@@ -10,11 +10,13 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ final class AddressOwner {
     private static final Logger log = LoggerFactory.getLogger(AddressOwner.class);
 
     static final String LOOPBACK = "lo";
+    private static final Duration ROUTE_WAIT = Duration.ofSeconds(1);
 
     private final Addresses addresses;
     private final Path ledger;
@@ -95,6 +98,7 @@ final class AddressOwner {
                 added.add(address);
                 writeLedger();
                 addresses.add(address);
+                awaitRouted(address);
                 whenUp.accept(address);
                 log.info("brought up {}", FloatingAddresses.text(address));
             } catch (AddressExistsException e) {
@@ -108,6 +112,19 @@ final class AddressOwner {
             }
         }
         return allUp;
+    }
+
+    /** Announcing an address the kernel does not route yet would send clients into a hole (IPv6: milliseconds). */
+    private void awaitRouted(HostAddress address) throws IOException {
+        long deadline = System.nanoTime() + ROUTE_WAIT.toNanos();
+        while (!addresses.routed(address)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("{}: the kernel does not route it {} ms after it was added; announcing it anyway",
+                        FloatingAddresses.text(address), ROUTE_WAIT.toMillis());
+                return;
+            }
+            LockSupport.parkNanos(200_000);
+        }
     }
 
     /** Takes down the addresses this router added that are not in {@code wanted}. */

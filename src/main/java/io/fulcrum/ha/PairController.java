@@ -646,7 +646,8 @@ public final class PairController implements AutoCloseable {
             return false;
         }
         try {
-            network.secondChance().silence(owner.held().stream().map(HostAddress::address).toList(), device.get());
+            network.secondChance().silence(owner.held().stream().map(HostAddress::address).toList(), device.get())
+                    .forEach(note -> log.info("second chance: {}", note));
             List<HostAddress> kept = owner.moveToLoopback();
             log.info("second chance: {} address(es) kept on {} for the connections open here; the partner forwards"
                     + " their packets over {}", kept.size(), AddressOwner.LOOPBACK, device.get());
@@ -748,7 +749,8 @@ public final class PairController implements AutoCloseable {
                 }
                 try {
                     if (on) {
-                        network.secondChance().forward(floatingIps(), partner.get(), device.get());
+                        network.secondChance().forward(floatingIps(), partner.get(), device.get())
+                                .forEach(note -> log.warn("second chance: {}", note));
                         log.info("second chance: packets of connections unknown here go to the leaving partner {} on {}",
                                 AddressText.of(partner.get()), device.get());
                     } else {

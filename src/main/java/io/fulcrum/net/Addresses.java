@@ -28,4 +28,11 @@ public interface Addresses {
 
     /** Takes the address off its device; an address that is not there is not an error. */
     void remove(HostAddress address) throws IOException;
+
+    /**
+     * Whether this host delivers packets for {@code address} now. The kernel acknowledges an IPv6
+     * address before its local route is in (a kernel worker adds it, even without duplicate address
+     * detection): a client told of the address in between has its SYN dropped.
+     */
+    boolean routed(HostAddress address) throws IOException;
 }

@@ -12,14 +12,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Addresses through rtnetlink: one RTM_NEWADDR or RTM_DELADDR request per change on a socket
@@ -31,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * the address serves at once.
  */
 public final class NetlinkAddresses implements Addresses {
-
-    private static final Logger log = LoggerFactory.getLogger(NetlinkAddresses.class);
 
     private static final int NETLINK_ROUTE = 0;
 
@@ -55,7 +50,6 @@ public final class NetlinkAddresses implements Addresses {
     private static final int IFA_F_NODAD = 0x02;
     private static final long RTF_LOCAL = 0x80000000L;
     private static final Path IPV6_ROUTES = Path.of("/proc/thread-self/net/ipv6_route");
-    private static final Duration LOCAL_ROUTE_WAIT = Duration.ofSeconds(1);
     private static final byte RT_SCOPE_UNIVERSE = 0;
 
     private static final int NLMSGHDR_SIZE = 16;
@@ -120,9 +114,6 @@ public final class NetlinkAddresses implements Addresses {
     public void add(HostAddress address) throws IOException {
         int error = request(RTM_NEWADDR, (short) (NLM_F_CREATE | NLM_F_EXCL), address, "add");
         if (error == 0) {
-            if (address.address() instanceof Inet6Address) {
-                awaitLocalRoute(address);
-            }
             return;
         }
         if (error == Posix.EEXIST) {
@@ -133,31 +124,23 @@ public final class NetlinkAddresses implements Addresses {
     }
 
     /**
-     * The kernel acknowledges an IPv6 address before it can receive on it: the local route is
-     * inserted afterwards, by a kernel worker (addrconf's DAD work, even with IFA_F_NODAD), and on
-     * a busy host that took milliseconds in which a client already told of the address had its
-     * SYNs dropped. So wait for the route in {@code /proc/thread-self/net/ipv6_route} (this thread's
-     * namespace) before the caller announces the address.
+     * Reads {@code /proc/thread-self/net/ipv6_route} (this thread's namespace) for the address's
+     * local route; an IPv4 address is routed as soon as it is added.
      */
-    private static void awaitLocalRoute(HostAddress address) throws IOException {
+    @Override
+    public boolean routed(HostAddress address) throws IOException {
+        if (!(address.address() instanceof Inet6Address)) {
+            return true;
+        }
         String destination = HexFormat.of().formatHex(address.address().getAddress()) + " 80 ";
-        long deadline = System.nanoTime() + LOCAL_ROUTE_WAIT.toNanos();
-        do {
-            for (String line : Files.readAllLines(IPV6_ROUTES)) {
-                if (line.startsWith(destination) && line.strip().endsWith(" " + address.device())
-                        && (Long.parseLong(line.split("\\s+")[8], 16) & RTF_LOCAL) != 0) {
-                    return;
-                }
+        for (String line : Files.readAllLines(IPV6_ROUTES)) {
+            String[] fields = line.strip().split("\\s+");
+            if (line.startsWith(destination) && fields.length == 10 && fields[9].equals(address.device())
+                    && (Long.parseLong(fields[8], 16) & RTF_LOCAL) != 0) {
+                return true;
             }
-            try {
-                Thread.sleep(0, 200_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        } while (System.nanoTime() < deadline);
-        log.warn("{}: the kernel has no local route for it after {} ms; announcing it anyway", cidr(address),
-                LOCAL_ROUTE_WAIT.toMillis());
+        }
+        return false;
     }
 
     @Override

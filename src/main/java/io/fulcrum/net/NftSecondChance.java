@@ -1,7 +1,5 @@
 package io.fulcrum.net;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link SecondChance} with nftables ({@code nft -f -}) and iproute2, the tools an operator reads
@@ -43,12 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NftSecondChance implements SecondChance {
 
-    private static final Logger log = LoggerFactory.getLogger(NftSecondChance.class);
     static final String FORWARD_TABLE = "fulcrum_second_chance";
     static final String SILENCE_TABLE = "fulcrum_silence";
     private static final long COMMAND_LIMIT_SECONDS = 10;
     private static final Path PROC_CONF = Path.of("/proc/sys/net/ipv4/conf");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LLADDR = Pattern.compile("\\blladdr (\\S+)");
 
     /** The neighbour entry {@link #forward} added for IPv6, to remove with the rules. */
     private Optional<String[]> neighbour = Optional.empty();
@@ -56,8 +53,9 @@ public final class NftSecondChance implements SecondChance {
     private Optional<String[]> reversePath = Optional.empty();
 
     @Override
-    public synchronized void forward(List<InetAddress> addresses, InetAddress partner, String device)
+    public synchronized List<String> forward(List<InetAddress> addresses, InetAddress partner, String device)
             throws IOException {
+        List<String> notes = new ArrayList<>();
         List<InetAddress> v4 = addresses.stream().filter(Inet4Address.class::isInstance).toList();
         List<InetAddress> v6 = addresses.stream().filter(Inet6Address.class::isInstance).toList();
         StringBuilder script = new StringBuilder();
@@ -65,19 +63,19 @@ public final class NftSecondChance implements SecondChance {
             if (partner instanceof Inet4Address) {
                 script.append(forwardTable("ip", v4, partner, device));
             } else {
-                log.warn("second chance: no IPv4 address of the partner on {}; IPv4 connections are not forwarded", device);
+                notes.add("no IPv4 address of the partner on " + device + ": IPv4 connections are not forwarded");
             }
         }
         if (!v6.isEmpty()) {
             Optional<InetAddress> gateway = partner instanceof Inet6Address ? Optional.of(partner)
                     : linkLocalThroughMac(partner, device);
             gateway.ifPresentOrElse(g -> script.append(forwardTable("ip6", v6, g, device)),
-                    () -> log.warn("second chance: the partner's MAC on {} is unknown; IPv6 connections are not forwarded",
-                            device));
+                    () -> notes.add("the partner's MAC on " + device + " is unknown: IPv6 connections are not forwarded"));
         }
         if (!script.isEmpty()) {
             nft(script.toString());
         }
+        return notes;
     }
 
     private static String forwardTable(String family, List<InetAddress> addresses, InetAddress gateway, String device) {
@@ -97,19 +95,17 @@ public final class NftSecondChance implements SecondChance {
 
     /** The partner's MAC on {@code device}, learnt from the heartbeats, as the next hop of IPv6 packets. */
     private Optional<InetAddress> linkLocalThroughMac(InetAddress partner, String device) throws IOException {
-        JsonNode entries = JSON.readTree(run(List.of("ip", "-j", "neigh", "show", "to", partner.getHostAddress(),
-                "dev", device), ""));
-        for (JsonNode entry : entries) {
-            if (entry.hasNonNull("lladdr")) {
-                String mac = entry.get("lladdr").asText();
-                InetAddress linkLocal = eui64LinkLocal(mac);
-                run(List.of("ip", "-6", "neigh", "replace", linkLocal.getHostAddress(), "lladdr", mac, "dev", device,
-                        "nud", "permanent"), "");
-                neighbour = Optional.of(new String[] {linkLocal.getHostAddress(), device});
-                return Optional.of(linkLocal);
-            }
+        Matcher entry = LLADDR.matcher(run(List.of("ip", "neigh", "show", "to", partner.getHostAddress(), "dev", device),
+                ""));
+        if (!entry.find()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        String mac = entry.group(1);
+        InetAddress linkLocal = eui64LinkLocal(mac);
+        run(List.of("ip", "-6", "neigh", "replace", linkLocal.getHostAddress(), "lladdr", mac, "dev", device, "nud",
+                "permanent"), "");
+        neighbour = Optional.of(new String[] {linkLocal.getHostAddress(), device});
+        return Optional.of(linkLocal);
     }
 
     /** fe80::/64 with the interface identifier of {@code mac} (RFC 4291 appendix A). */
@@ -147,7 +143,8 @@ public final class NftSecondChance implements SecondChance {
     }
 
     @Override
-    public synchronized void silence(List<InetAddress> addresses, String device) throws IOException {
+    public synchronized List<String> silence(List<InetAddress> addresses, String device) throws IOException {
+        List<String> notes = new ArrayList<>();
         List<InetAddress> v4 = addresses.stream().filter(Inet4Address.class::isInstance).toList();
         if (!v4.isEmpty()) {
             nft("add table arp " + SILENCE_TABLE + "\n"
@@ -162,23 +159,27 @@ public final class NftSecondChance implements SecondChance {
                     + "    arp saddr ip { " + list(v4) + " } drop\n"
                     + "  }\n"
                     + "}\n");
-            loosenReversePathFilter(device);
+            if (loosenReversePathFilter(device)) {
+                notes.add("reverse-path filter of " + device + " loose (2) while the connections drain");
+            }
         }
+        return notes;
     }
 
     /**
      * The partner hands over packets from clients that this host routes through another device:
      * a strict reverse-path filter (1) would drop them; loose (2) accepts them.
      */
-    private void loosenReversePathFilter(String device) throws IOException {
+    private boolean loosenReversePathFilter(String device) throws IOException {
         Path setting = PROC_CONF.resolve(device).resolve("rp_filter");
         int all = Integer.parseInt(Files.readString(PROC_CONF.resolve("all").resolve("rp_filter")).strip());
         String own = Files.readString(setting).strip();
         if (Math.max(all, Integer.parseInt(own)) == 1) {
             Files.writeString(setting, "2");
             reversePath = Optional.of(new String[] {device, own});
-            log.info("second chance: reverse-path filter of {} loose while the connections drain", device);
+            return true;
         }
+        return false;
     }
 
     @Override

@@ -16,8 +16,10 @@ public interface SecondChance {
      * On the router taking over: every TCP packet for {@code addresses} that opens no connection
      * (no SYN) and belongs to none this host knows (no conntrack entry) goes to {@code partner}
      * over {@code device} instead of being answered with a reset here.
+     *
+     * @return what could not be done (a family left out), for the log
      */
-    void forward(List<InetAddress> addresses, InetAddress partner, String device) throws IOException;
+    List<String> forward(List<InetAddress> addresses, InetAddress partner, String device) throws IOException;
 
     /** Removes what {@link #forward} installed; nothing to do when nothing is installed. */
     void stopForwarding() throws IOException;
@@ -26,8 +28,10 @@ public interface SecondChance {
      * On the leaving router: this host stops answering and sending ARP for {@code addresses} (held
      * on the loopback device meanwhile, where IPv6 neighbour discovery ignores them), and accepts
      * packets for them arriving from the partner on {@code device}.
+     *
+     * @return what it changed besides its own rules (a reverse-path filter), for the log
      */
-    void silence(List<InetAddress> addresses, String device) throws IOException;
+    List<String> silence(List<InetAddress> addresses, String device) throws IOException;
 
     /** Undoes {@link #silence}. */
     void unsilence() throws IOException;

@@ -34,4 +34,9 @@ record ReadOnlyHost(Map<String, List<HostAddress>> devices) implements Addresses
     public void remove(HostAddress address) {
         throw new UnsupportedOperationException("check changes nothing");
     }
+
+    @Override
+    public boolean routed(HostAddress address) {
+        throw new UnsupportedOperationException("check adds no address, so it waits for none");
+    }
 }

@@ -103,6 +103,11 @@ final class RecordingNetwork implements Addresses, Announcer, Links, SecondChanc
     }
 
     @Override
+    public boolean routed(HostAddress address) {
+        return true;
+    }
+
+    @Override
     public void announce(HostAddress address) {
         announced.add(address);
     }
@@ -125,8 +130,8 @@ final class RecordingNetwork implements Addresses, Announcer, Links, SecondChanc
     volatile boolean refuseSecondChance;
 
     @Override
-    public void forward(List<InetAddress> addresses, InetAddress partner, String device) throws IOException {
-        secondChance("forward " + addresses.size() + " address(es) to " + partner.getHostAddress() + " on " + device);
+    public List<String> forward(List<InetAddress> addresses, InetAddress partner, String device) throws IOException {
+        return secondChance("forward " + addresses.size() + " address(es) to " + partner.getHostAddress() + " on " + device);
     }
 
     @Override
@@ -135,8 +140,8 @@ final class RecordingNetwork implements Addresses, Announcer, Links, SecondChanc
     }
 
     @Override
-    public void silence(List<InetAddress> addresses, String device) throws IOException {
-        secondChance("silence " + addresses.size() + " address(es), accept them on " + device);
+    public List<String> silence(List<InetAddress> addresses, String device) throws IOException {
+        return secondChance("silence " + addresses.size() + " address(es), accept them on " + device);
     }
 
     @Override
@@ -149,11 +154,12 @@ final class RecordingNetwork implements Addresses, Announcer, Links, SecondChanc
         log.add("remove stale second-chance rules on " + this);
     }
 
-    private void secondChance(String what) throws IOException {
+    private List<String> secondChance(String what) throws IOException {
         if (refuseSecondChance) {
             throw new IOException("nft is not installed");
         }
         log.add(what + " on " + this);
+        return List.of();
     }
 
     @Override

@@ -2,11 +2,13 @@ package io.fulcrum.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fulcrum.testing.InNamespace;
 import io.fulcrum.testing.NetNamespaces;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -97,6 +99,29 @@ class NetlinkAddressesTest {
 
         assertThat(net.ip("-n", ns, "-o", "-6", "addr", "show", "dev", "eth0")).doesNotContain("fd00:50::10");
         assertThat(inNamespace(() -> addresses.deviceOf(vip.address()))).isEmpty();
+    }
+
+    @Test
+    void anIpv6AddressIsRoutedOnlyOnceItsLocalRouteIsInAndNoLongerOnceRemoved() throws Exception {
+        HostAddress vip = HostAddress.onDevice(InetAddress.ofLiteral("fd00:50::11"), 64, "eth0");
+        HostAddress other = HostAddress.onDevice(InetAddress.ofLiteral("fd00:50::12"), 64, "eth0");
+        HostAddress elsewhere = new HostAddress(vip.address(), 128, "lo", Optional.empty());
+        assertThat(inNamespace(() -> addresses.routed(vip))).isFalse();
+        inNamespace(() -> {
+            addresses.add(vip);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> inNamespace(() -> addresses.routed(vip)));
+        assertThat(net.ip("-n", ns, "-6", "route", "show", "table", "local")).contains("local fd00:50::11 dev eth0");
+        assertThat(inNamespace(() -> addresses.routed(other))).as("another address").isFalse();
+        assertThat(inNamespace(() -> addresses.routed(elsewhere))).as("the same address on another device").isFalse();
+        inNamespace(() -> {
+            addresses.remove(vip);
+            return null;
+        });
+        assertThat(inNamespace(() -> addresses.routed(vip))).isFalse();
+        assertThat(inNamespace(() -> addresses.routed(HostAddress.onDevice(InetAddress.ofLiteral("10.9.0.1"), 24, "eth0"))))
+                .as("IPv4 is routed as soon as it is added: nothing to wait for").isTrue();
     }
 
     @Test
