@@ -169,52 +169,63 @@ public final class FailoverBench {
         if (variant.equals("split")) {
             return splitRun(setup, run);
         }
+        return served(setup, variant, run, (topology, prober) -> {
+            // The failure's instant is when the kill or the link command has returned.
+            if (variant.equals("kill")) {
+                topology.killAll("r1");
+            } else {
+                topology.cutLink(1, "eth0");
+            }
+            Instant failure = Instant.now();
+            Predicate<Prober.Probe> newRouter = HaTopology.notThrough(1);
+            // While waiting, note when the client's neighbour entry for the VIP moved to router 2.
+            String mac2 = topology.routerMac(2);
+            Instant[] macMoved = new Instant[1];
+            boolean recovered = awaitQuietly(RECOVERY, () -> {
+                if (macMoved[0] == null && topology.clientNeighbourMac(VIP).filter(mac2::equals).isPresent()) {
+                    macMoved[0] = Instant.now();
+                }
+                return prober.firstSuccessSince(V4_TARGET, failure, newRouter).isPresent();
+            });
+            Optional<Duration> gap = prober.gapAfter(V4_TARGET, failure, newRouter);
+            String note = recovered ? "" : prober.describe(V4_TARGET, failure, Instant.now()).lines().findFirst().orElse("");
+            if (setup.startsWith("fulcrum") && recovered) {
+                note = topology.holdsVip(2) ? timeline(topology, failure)
+                        : "served, but router 2 does not hold the VIP";
+            }
+            if (recovered) {
+                note += (note.isEmpty() ? "" : ", ") + "client's MAC moved by " + (macMoved[0] == null
+                        ? "the first success" : "+" + Duration.between(failure, macMoved[0]).toMillis() + " ms");
+                Prober.Probe first = prober.firstSuccessSince(V4_TARGET, failure, newRouter).orElseThrow();
+                note += ", first success started +%d ms and took %d ms".formatted(
+                        Duration.between(failure, first.start()).toMillis(),
+                        Duration.between(first.start(), first.end()).toMillis());
+                List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, failure, Instant.now());
+                if (!failed.isEmpty()) {
+                    Prober.Probe last = failed.getLast();
+                    note += ", last failure started +%d ms: %s".formatted(
+                            Duration.between(failure, last.start()).toMillis(), last.answer());
+                }
+            }
+            return new Run(setup, variant, run, gap, note);
+        });
+    }
+
+    /** What a run does to a pair that has served the client (probing every 10 ms) for a second. */
+    private interface Scenario {
+        Run apply(HaTopology topology, Prober prober) throws Exception;
+    }
+
+    /** Builds the topology, starts the pair and the client, waits for a second of service, runs {@code scenario}. */
+    private Run served(String setup, String variant, int run, Scenario scenario) throws Exception {
         try (HaTopology topology = HaTopology.create()) {
             try {
                 startPair(topology, setup);
                 try (Prober prober = Prober.start(topology, topology.ns("client"), V4_TARGET)) {
                     Instant started = Instant.now();
                     await("the client is served", START, () -> prober.succeededSince(V4_TARGET, started));
-                    // A second of steady service before the failure.
                     Thread.sleep(1000);
-                    // The failure's instant is when the kill or the link command has returned.
-                    if (variant.equals("kill")) {
-                        topology.killAll("r1");
-                    } else {
-                        topology.cutLink(1, "eth0");
-                    }
-                    Instant failure = Instant.now();
-                    Predicate<Prober.Probe> newRouter = HaTopology.notThrough(1);
-                    // While waiting, note when the client's neighbour entry for the VIP moved to router 2.
-                    String mac2 = topology.routerMac(2);
-                    Instant[] macMoved = new Instant[1];
-                    boolean recovered = awaitQuietly(RECOVERY, () -> {
-                        if (macMoved[0] == null && topology.clientNeighbourMac(VIP).filter(mac2::equals).isPresent()) {
-                            macMoved[0] = Instant.now();
-                        }
-                        return prober.firstSuccessSince(V4_TARGET, failure, newRouter).isPresent();
-                    });
-                    Optional<Duration> gap = prober.gapAfter(V4_TARGET, failure, newRouter);
-                    String note = recovered ? "" : prober.describe(V4_TARGET, failure, Instant.now()).lines().findFirst().orElse("");
-                    if (setup.startsWith("fulcrum") && recovered) {
-                        note = topology.holdsVip(2) ? timeline(topology, failure)
-                                : "served, but router 2 does not hold the VIP";
-                    }
-                    if (recovered) {
-                        note += (note.isEmpty() ? "" : ", ") + "client's MAC moved by " + (macMoved[0] == null
-                                ? "the first success" : "+" + Duration.between(failure, macMoved[0]).toMillis() + " ms");
-                        Prober.Probe first = prober.firstSuccessSince(V4_TARGET, failure, newRouter).orElseThrow();
-                        note += ", first success started +%d ms and took %d ms".formatted(
-                                Duration.between(failure, first.start()).toMillis(),
-                                Duration.between(first.start(), first.end()).toMillis());
-                        List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, failure, Instant.now());
-                        if (!failed.isEmpty()) {
-                            Prober.Probe last = failed.getLast();
-                            note += ", last failure started +%d ms: %s".formatted(
-                                    Duration.between(failure, last.start()).toMillis(), last.answer());
-                        }
-                    }
-                    return new Run(setup, variant, run, gap, note);
+                    return scenario.apply(topology, prober);
                 }
             } catch (Exception e) {
                 System.err.println(topology.logs());
@@ -225,81 +236,58 @@ public final class FailoverBench {
 
     /**
      * A planned switch: SIGTERM of the router process (Fulcrum) or of every process of router 1
-     * (keepalived, which then sends its priority-0 advert), with a client probing every 10 ms on
-     * IPv4. The "gap" is the span of failed connections (0 when none failed), the note counts them.
+     * (keepalived, which then sends its priority-0 advert). The client probes on through router 1's
+     * drain and 3 s more; the "gap" is the span of failed connections (0 when none failed), the note
+     * counts them.
      */
     private Run plannedRun(String setup, int run) throws Exception {
-        try (HaTopology topology = HaTopology.create()) {
-            try {
-                startPair(topology, setup);
-                try (Prober prober = Prober.start(topology, topology.ns("client"), V4_TARGET)) {
-                    Instant started = Instant.now();
-                    await("the client is served", START, () -> prober.succeededSince(V4_TARGET, started));
-                    Thread.sleep(1000);
-                    Instant term = Instant.now();
-                    if (setup.startsWith("keepalived-")) {
-                        for (String pid : HaTopology.run("ip", "netns", "pids", topology.ns("r1")).strip().split("\\s+")) {
-                            HaTopology.run("kill", "-TERM", pid);
-                        }
-                    } else {
-                        topology.terminate(1);
-                    }
-                    await("router 2 holds the VIP", RECOVERY, () -> topology.holdsVip(2) && !topology.holdsVip(1));
-                    // probe on through the drain of router 1 and a second more
-                    Thread.sleep(3000);
-                    Instant end = Instant.now();
-                    List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, term, end);
-                    Duration span = failed.isEmpty() ? Duration.ZERO
-                            : Duration.between(failed.getFirst().start(), failed.getLast().end());
-                    String note = "%d of %d connections failed".formatted(failed.size(),
-                            prober.between(V4_TARGET, term, end).size())
-                            + (failed.isEmpty() ? "" : ", first: " + failed.getFirst().answer());
-                    return new Run(setup, "planned", run, Optional.of(span), note);
+        return served(setup, "planned", run, (topology, prober) -> {
+            Instant term = Instant.now();
+            if (setup.startsWith("keepalived-")) {
+                for (String pid : HaTopology.run("ip", "netns", "pids", topology.ns("r1")).strip().split("\\s+")) {
+                    HaTopology.run("kill", "-TERM", pid);
                 }
-            } catch (Exception e) {
-                System.err.println(topology.logs());
-                return new Run(setup, "planned", run, Optional.empty(), e.getMessage().lines().findFirst().orElse(""));
+            } else {
+                topology.terminate(1);
             }
-        }
+            await("router 2 holds the VIP", RECOVERY, () -> topology.holdsVip(2) && !topology.holdsVip(1));
+            Thread.sleep(3000);
+            Instant end = Instant.now();
+            List<Prober.Probe> failed = prober.failuresBetween(V4_TARGET, term, end);
+            Duration span = failed.isEmpty() ? Duration.ZERO
+                    : Duration.between(failed.getFirst().start(), failed.getLast().end());
+            String note = "%d of %d connections failed".formatted(failed.size(), prober.between(V4_TARGET, term, end).size())
+                    + (failed.isEmpty() ? "" : ", first: " + failed.getFirst().answer());
+            return new Run(setup, "planned", run, Optional.of(span), note);
+        });
     }
 
     /**
      * A split brain healing: router 1's heartbeats cut both ways (nftables) until router 2 holds
-     * the VIP too, for 2 s, then restored. The "gap" is from the restore until the client's
-     * neighbour entry for the VIP is router 1's for good (it stays so for the 3 s watched after).
-     * Fulcrum setups only: keepalived's VRRP is not cut by port.
+     * the VIP too, for 2 s, then restored. The "gap" is from the restore to the start of the last
+     * connection (within 3 s) that went through router 2 or failed to connect, as
+     * FailoverScenarioTest measures it. Fulcrum setups only: keepalived's VRRP is not cut by port.
      */
     private Run splitRun(String setup, int run) throws Exception {
-        try (HaTopology topology = HaTopology.create()) {
-            try {
-                startPair(topology, setup);
-                try (Prober prober = Prober.start(topology, topology.ns("client"), V4_TARGET)) {
-                    Instant started = Instant.now();
-                    await("the client is served", START, () -> prober.succeededSince(V4_TARGET, started));
-                    topology.dropHeartbeats(1, 539, "eth0", "eth1");
-                    await("router 2 holds the VIP too", RECOVERY, () -> topology.holdsVip(2));
-                    Thread.sleep(2000);
-                    topology.allowHeartbeats(1);
-                    Instant restored = Instant.now();
-                    Thread.sleep(3000);
-                    Instant end = Instant.now();
-                    // as FailoverScenarioTest measures it: the start of the last connection, after the restore, that
-                    // went through router 2 or failed to connect (a connection lost after it was accepted is apart)
-                    Predicate<Prober.Probe> lostAfterAccept = p -> !p.ok() && (p.answer().contains("Read_timed_out")
-                            || p.answer().contains("Connection_reset"));
-                    Predicate<Prober.Probe> offRouter1 = p -> p.ok() ? !HaTopology.notThrough(2).test(p)
-                            : !lostAfterAccept.test(p);
-                    Instant back = prober.between(V4_TARGET, restored, end).stream().filter(offRouter1)
-                            .map(Prober.Probe::start).max(Instant::compareTo).orElse(restored);
-                    return new Run(setup, "split", run, Optional.of(Duration.between(restored, back)),
-                            "client back on router 1 for good; %d connection(s) lost after they were accepted".formatted(
-                                    prober.between(V4_TARGET, restored, end).stream().filter(lostAfterAccept).count()));
-                }
-            } catch (Exception e) {
-                System.err.println(topology.logs());
-                return new Run(setup, "split", run, Optional.empty(), e.getMessage().lines().findFirst().orElse(""));
-            }
-        }
+        return served(setup, "split", run, (topology, prober) -> {
+            topology.dropHeartbeats(1, 539, "eth0", "eth1");
+            await("router 2 holds the VIP too", RECOVERY, () -> topology.holdsVip(2));
+            Thread.sleep(2000);
+            topology.allowHeartbeats(1);
+            Instant restored = Instant.now();
+            Thread.sleep(3000);
+            Instant end = Instant.now();
+            // a connection lost after it was accepted says nothing of where the client sends: counted apart
+            Predicate<Prober.Probe> lostAfterAccept = p -> !p.ok() && (p.answer().contains("Read_timed_out")
+                    || p.answer().contains("Connection_reset"));
+            Predicate<Prober.Probe> offRouter1 = p -> p.ok() ? !HaTopology.notThrough(2).test(p) : !lostAfterAccept.test(p);
+            List<Prober.Probe> after = prober.between(V4_TARGET, restored, end);
+            Instant back = after.stream().filter(offRouter1).map(Prober.Probe::start).max(Instant::compareTo)
+                    .orElse(restored);
+            return new Run(setup, "split", run, Optional.of(Duration.between(restored, back)),
+                    "client back on router 1 for good; %d connection(s) lost after they were accepted".formatted(
+                            after.stream().filter(lostAfterAccept).count()));
+        });
     }
 
     /**
