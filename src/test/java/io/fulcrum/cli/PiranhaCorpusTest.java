@@ -35,10 +35,7 @@ class PiranhaCorpusTest {
                     + " connections open through the active router are cut when the other router takes over,"
                     + " and their clients must reconnect"),
             "gui-direct-standalone.cf", List.of(
-                    "gui-direct-standalone.cf:9: warning: nat_nmask: not used without nat_router"),
-            "gui-rhel6-sorry-fwmark.cf", List.of("gui-rhel6-sorry-fwmark.cf:62: warning: protocol: udp: the proxy"
-                    + " engine does not serve UDP yet; virtual dns is listed and its real servers checked, but nothing"
-                    + " listens on it"));
+                    "gui-direct-standalone.cf:9: warning: nat_nmask: not used without nat_router"));
 
     /** A host whose eth0 and eth1 carry the routers' own addresses, in the subnets the corpus uses. */
     private static final Addresses HOST = new ReadOnlyHost(Map.of(
