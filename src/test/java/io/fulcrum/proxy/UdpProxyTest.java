@@ -160,18 +160,28 @@ class UdpProxyTest {
             return (InetSocketAddress) socket.getLocalSocketAddress();
         }
 
-        /** Sends {@code query} (again after a second without an answer: UDP may lose it) and returns the answer. */
+        /**
+         * Sends {@code query} (again after a second without an answer: UDP may lose it) and returns
+         * its answer, the real server's name and a newline followed by the query (a late answer to
+         * an earlier query is skipped).
+         */
         byte[] exchange(byte[] query) throws IOException {
             byte[] buffer = new byte[65536];
             for (int attempt = 0; ; attempt++) {
                 socket.send(new DatagramPacket(query, query.length));
                 try {
-                    DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
-                    socket.receive(answer);
-                    assertThat(answer.getSocketAddress()).as("the answer's source").isEqualTo(new InetSocketAddress(VIP, vport));
-                    return Arrays.copyOf(buffer, answer.getLength());
+                    while (true) {
+                        DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+                        socket.receive(answer);
+                        assertThat(answer.getSocketAddress()).as("the answer's source").isEqualTo(new InetSocketAddress(VIP, vport));
+                        byte[] received = Arrays.copyOf(buffer, answer.getLength());
+                        if (received.length > query.length && received[received.length - query.length - 1] == '\n'
+                                && Arrays.equals(received, received.length - query.length, received.length, query, 0, query.length)) {
+                            return received;
+                        }
+                    }
                 } catch (SocketTimeoutException e) {
-                    if (attempt == 4) {
+                    if (attempt == 9) {
                         throw e;
                     }
                 }
@@ -181,7 +191,6 @@ class UdpProxyTest {
         /** The name of the real server that answers {@code query}. */
         String ask(String query) throws IOException {
             String answer = new String(exchange(query.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-            assertThat(answer).endsWith("\n" + query);
             return answer.substring(0, answer.indexOf('\n'));
         }
 
@@ -227,8 +236,7 @@ class UdpProxyTest {
 
         assertThat(seen).containsExactly("a", "b", "c", "a", "b", "c");
         for (UdpRealServer real : List.of(a, b, c)) {
-            assertThat(real.askers).as("three queries of each of two flows to %s", real.name).hasSize(6);
-            assertThat(Set.copyOf(real.askers)).as("one proxy socket per flow").hasSize(2);
+            assertThat(Set.copyOf(real.askers)).as("one proxy socket for each of the two flows to %s", real.name).hasSize(2);
         }
     }
 
@@ -274,10 +282,10 @@ class UdpProxyTest {
         vport = freeUdpPort();
         UdpRealServer a = realServer("a", 2);
         UdpRealServer b = realServer("b", 3);
-        serve(config("udp_timeout = 2", "scheduler = rr", equal(a, b)));
+        serve(config("udp_timeout = 3", "scheduler = rr", equal(a, b)));
         Client client = new Client();
 
-        long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < until) {
             assertThat(client.ask("still talking")).as("a flow with traffic outlives udp_timeout").isEqualTo("a");
             Thread.sleep(100);
@@ -305,8 +313,9 @@ class UdpProxyTest {
         assertThat(member(a).inactiveConnections()).isEqualTo(1);
         assertThat(member(b).inactiveConnections()).isEqualTo(1);
         assertThat(member(a).counters().connections()).isEqualTo(1);
-        assertThat(member(a).counters().inBytes()).isEqualTo("query".length());
-        assertThat(member(a).counters().outBytes()).isEqualTo("a\nquery".length());
+        long in = member(a).counters().inBytes();
+        assertThat(in).as("one query, or more if one was sent again").isPositive().isEqualTo(in / 5 * 5);
+        assertThat(member(a).counters().outBytes()).as("as many answers").isEqualTo(in / 5 * "a\nquery".length());
         List<ConnectionView> listed = udpConnections();
         assertThat(listed).hasSize(2).allSatisfy(view -> {
             assertThat(view.state()).isEqualTo("UDP");
@@ -331,13 +340,14 @@ class UdpProxyTest {
         engine.apply(table.setHealth(key(config, a), false, 1));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> udpConnections().isEmpty());
+        int queriesToA = a.askers.size();
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             seen.add(newFlow());
         }
         assertThat(seen).containsExactly("b", "b", "b");
         assertThat(toA.ask("after")).as("the flow to a ended; its next datagram is a new flow").isEqualTo("b");
-        assertThat(a.askers).hasSize(1);
+        assertThat(a.askers).hasSize(queriesToA);
     }
 
     @Test
@@ -398,7 +408,7 @@ class UdpProxyTest {
             assertThat(answer).as("%d bytes", size).hasSize(2 + size);
             assertThat(Arrays.copyOfRange(answer, 2, answer.length)).isEqualTo(query);
         }
-        assertThat(a.querySizes).containsExactly(1400, 60_000, 1, 8192);
+        assertThat(a.querySizes).containsOnly(1400, 60_000, 1, 8192);
     }
 
     @Test
