@@ -225,6 +225,10 @@ final class UdpFlowTable extends ChannelInboundHandlerAdapter {
         }
 
         void fromClient(ByteBuf data) {
+            if (ended) {
+                data.release(); // its socket could not be made
+                return;
+            }
             lastActivityNanos = System.nanoTime();
             member.counters().addInBytes(data.readableBytes());
             if (connected) {
