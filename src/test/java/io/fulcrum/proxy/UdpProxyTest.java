@@ -1,24 +1,30 @@
 package io.fulcrum.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fulcrum.config.ConfigResult;
 import io.fulcrum.config.LvsConfig;
 import io.fulcrum.health.HealthMonitor;
+import io.fulcrum.health.HealthState;
 import io.fulcrum.model.Config;
 import io.fulcrum.model.Protocol;
 import io.fulcrum.table.ConnectionView;
 import io.fulcrum.table.PoolMember;
 import io.fulcrum.table.VirtualServerEntry;
-import io.fulcrum.table.VirtualServerTable;
 import io.fulcrum.table.VirtualServerTable.MemberKey;
+import io.fulcrum.table.VirtualServerTable;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,9 +36,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -256,6 +264,37 @@ class UdpProxyTest {
         assertThat(seen.toString()).as("ipvs.md 1.2, weights 4,3,2").isEqualTo("AABABCABC".repeat(2));
     }
 
+    /** Each flow stays open (its client keeps its socket): wlc weighs them as inactive connections. */
+    private Map<String, Integer> openFlows(int count) throws IOException {
+        Map<String, Integer> perServer = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            perServer.merge(new Client().ask("q"), 1, Integer::sum);
+        }
+        return perServer;
+    }
+
+    @Test
+    void weightedLeastConnectionSpreadsOpenFlowsByWeight() throws Exception {
+        vport = freeUdpPort();
+        UdpRealServer a = realServer("a", 2);
+        UdpRealServer b = realServer("b", 3);
+        serve(config("scheduler = wlc", weights(a, 3, b, 1)));
+
+        assertThat(openFlows(8)).containsEntry("a", 6).containsEntry("b", 2);
+        assertThat(member(a).inactiveConnections()).isEqualTo(6);
+        assertThat(member(b).inactiveConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void shortestExpectedDelaySeesNoActiveFlowsAndPicksTheHeaviestAsIpvsDoes() throws Exception {
+        vport = freeUdpPort();
+        UdpRealServer a = realServer("a", 2);
+        UdpRealServer b = realServer("b", 3);
+        serve(config("scheduler = sed", weights(a, 1, b, 2)));
+
+        assertThat(openFlows(4)).as("ipvs.md 1.6: UDP connections are never active").containsOnly(Map.entry("b", 4));
+    }
+
     @Test
     void aPersistentClientAddressSticksToItsRealServerAcrossFlows() throws Exception {
         vport = freeUdpPort();
@@ -323,8 +362,8 @@ class UdpProxyTest {
             assertThat(view.expires()).isBetween(Duration.ofSeconds(250), Duration.ofSeconds(300));
         });
         assertThat(listed).extracting(ConnectionView::client, ConnectionView::real).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(first.address(), new InetSocketAddress(a.address(), a.port())),
-                org.assertj.core.groups.Tuple.tuple(second.address(), new InetSocketAddress(b.address(), b.port())));
+                tuple(first.address(), new InetSocketAddress(a.address(), a.port())),
+                tuple(second.address(), new InetSocketAddress(b.address(), b.port())));
     }
 
     @Test
@@ -454,13 +493,13 @@ class UdpProxyTest {
         table.apply(config);
         engine = new ProxyEngine(table::snapshot);
         health = new HealthMonitor(event -> {
-            boolean inPool = event.state() == io.fulcrum.health.HealthState.UP;
+            boolean inPool = event.state() == HealthState.UP;
             engine.apply(table.setHealth(event.virtualServer(), event.realServer().address(), event.realServer().port(),
                     inPool, event.weight()));
         });
         engine.apply(table.snapshot());
         health.apply(config.virtualServers());
-        await().atMost(Duration.ofSeconds(10)).until(() -> member(a).weight() > 0 && member(b).weight() > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.snapshot().entry("dns").orElseThrow().pool().size() == 2);
         Client toA = new Client();
         String first = toA.ask("before");
 
@@ -486,6 +525,50 @@ class UdpProxyTest {
         assertThat(engine.udp().listening()).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> member(a).inactiveConnections() == 0);
         assertThat(client.unanswered("after the drain")).isTrue();
+    }
+
+    @Test
+    void duringADrainOpenFlowsStillPassButNoNewFlowOpens() throws Exception {
+        vport = freeUdpPort();
+        UdpRealServer a = realServer("a", 2);
+        TestRealServer web = new TestRealServer("web");
+        closeAfter.add(web);
+        int webPort;
+        try (ServerSocket s = new ServerSocket(0, 1, VIP)) {
+            webPort = s.getLocalPort();
+        }
+        String tcpVirtual = """
+                virtual web {
+                     active = 1
+                     address = 127.0.0.1 lo
+                     port = %d
+                     check = none
+                     server w {
+                          address = 127.0.0.1
+                          port = %d
+                          active = 1
+                     }
+                }
+                """.formatted(webPort, web.port());
+        serve(config(tcpVirtual, "scheduler = rr", equal(a)));
+        Client open = new Client();
+        assertThat(open.ask("before")).isEqualTo("a");
+
+        try (Socket tcp = new Socket(VIP, webPort)) {
+            tcp.setSoTimeout(5000);
+            assertThat(new BufferedReader(new InputStreamReader(tcp.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine()).isEqualTo("web");
+            var drained = CompletableFuture.supplyAsync(() -> engine.drain(Duration.ofSeconds(30)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> engine.listening().isEmpty());
+
+            assertThat(open.ask("during the drain")).isEqualTo("a");
+            assertThat(new Client().unanswered("a new flow")).isTrue();
+
+            tcp.close();
+            assertThat(drained.get(10, TimeUnit.SECONDS)).isZero();
+        }
+        assertThat(engine.udp().listening()).isEmpty();
+        assertThat(open.unanswered("after the drain")).isTrue();
     }
 
     @Test
