@@ -27,6 +27,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -67,8 +69,9 @@ final class UdpRelay {
             channels.forEach(c -> c.close().syncUninterruptibly());
         }
 
+        /** The flow tables of the sockets still open (a closed socket's pipeline has none). */
         List<UdpFlowTable> tables() {
-            return channels.stream().map(c -> c.pipeline().get(UdpFlowTable.class)).toList();
+            return channels.stream().map(c -> c.pipeline().get(UdpFlowTable.class)).filter(Objects::nonNull).toList();
         }
     }
 
@@ -162,12 +165,15 @@ final class UdpRelay {
         return List.copyOf(channels);
     }
 
-    /** Real servers with flows that are in no pool of {@code snapshot} (removed, or down): their flows end. */
+    /**
+     * Real servers with flows that are in no pool of {@code snapshot} (removed, or down), and a sorry
+     * server no longer in use: their flows end.
+     */
     private void endFlowsOfLeavers(TableSnapshot snapshot) {
         Set<PoolMember> serving = new HashSet<>();
         for (VirtualServerEntry entry : snapshot.entries()) {
             serving.addAll(entry.pool());
-            entry.sorryServer().ifPresent(serving::add);
+            sorryInUse(entry).ifPresent(serving::add);
         }
         Set<PoolMember> leavers = new HashSet<>(flowsByMember.keySet());
         leavers.removeAll(serving);
@@ -203,7 +209,12 @@ final class UdpRelay {
             return true;
         }
         VirtualServerEntry entry = now.entryOrNull(service);
-        return entry != null && (entry.pool().contains(member) || entry.sorryServer().orElse(null) == member);
+        return entry != null && (entry.pool().contains(member) || sorryInUse(entry).orElse(null) == member);
+    }
+
+    /** lvsd adds the sorry server while no real server is up and deletes it when one returns (piranha.md 4.3). */
+    private static Optional<PoolMember> sorryInUse(VirtualServerEntry entry) {
+        return entry.pool().stream().anyMatch(m -> m.weight() > 0) ? Optional.empty() : entry.sorryServer();
     }
 
     long timeoutNanos() {

@@ -408,6 +408,23 @@ class UdpProxyTest {
     }
 
     @Test
+    void theSorryServerTakesFlowsWhileNoRealServerIsUpAndLetsThemGoWhenOneReturns() throws Exception {
+        vport = freeUdpPort();
+        UdpRealServer a = realServer("a", 2);
+        UdpRealServer sorry = realServer("sorry", 1);
+        Config config = config("scheduler = rr\n     check = tcp\n     sorry_server = 127.0.0.1:" + sorry.port(), equal(a));
+        serve(config);
+        Client client = new Client();
+        assertThat(client.ask("while a is unchecked")).isEqualTo("sorry");
+
+        engine.apply(table.setHealth(key(config, a), true, 1));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> udpConnections().isEmpty());
+        assertThat(client.ask("a is up")).as("lvsd deletes the sorry server: its flow ends").isEqualTo("a");
+        assertThat(newFlow()).isEqualTo("a");
+    }
+
+    @Test
     void aReloadKeepsTheFlowsOfRealServersThatStayAndEndsTheOthers() throws Exception {
         vport = freeUdpPort();
         UdpRealServer a = realServer("a", 2);
@@ -488,8 +505,9 @@ class UdpProxyTest {
         vport = freeUdpPort();
         UdpRealServer a = realServer("a", 2);
         UdpRealServer b = realServer("b", 3);
+        // timeout = 3: a probe in flight when the real server goes gets no ICMP answer, only its timeout
         Config config = config("scheduler = rr\n     check = tcp\n     send = \"health\"\n     expect = \"*\"\n"
-                + "     check_interval = 0.2\n     rise = 1", equal(a, b));
+                + "     timeout = 3\n     check_interval = 0.2\n     rise = 1", equal(a, b));
         table.apply(config);
         engine = new ProxyEngine(table::snapshot);
         health = new HealthMonitor(event -> {
@@ -506,7 +524,7 @@ class UdpProxyTest {
         (first.equals("a") ? a : b).close();
 
         String other = first.equals("a") ? "b" : "a";
-        await().atMost(Duration.ofSeconds(10)).until(() -> table.snapshot().entry("dns").orElseThrow().pool().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> table.snapshot().entry("dns").orElseThrow().pool().size() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> udpConnections().isEmpty());
         assertThat(toA.ask("after")).isEqualTo(other);
         assertThat(newFlow()).isEqualTo(other);
