@@ -202,10 +202,6 @@ final class Validator {
         int port = virtual.get("port", Integer.class, VirtualServer.DEFAULT_PORT);
         Protocol protocol = virtual.get("protocol", Protocol.class, Protocol.TCP);
         boolean active = virtual.get("active", Boolean.class, false);
-        if (active && protocol == Protocol.UDP) {
-            diagnostics.warning(virtual.lineOf("protocol"), "protocol", "udp: the proxy engine does not serve UDP"
-                    + " yet; " + virtual.label() + " is listed and its real servers checked, but nothing listens on it");
-        }
         int fwmark = virtual.get("fwmark", Integer.class, 0);
         List<Integer> fwmarkPorts = virtual.list("fwmark_ports", Integer.class);
         if (!fwmarkPorts.isEmpty() && fwmark == 0) {

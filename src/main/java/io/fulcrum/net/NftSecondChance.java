@@ -55,7 +55,7 @@ public final class NftSecondChance implements SecondChance {
     @Override
     public synchronized List<String> forward(List<InetAddress> addresses, InetAddress partner, String device)
             throws IOException {
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(forgetConnections(addresses));
         List<InetAddress> v4 = addresses.stream().filter(Inet4Address.class::isInstance).toList();
         List<InetAddress> v6 = addresses.stream().filter(Inet6Address.class::isInstance).toList();
         StringBuilder script = new StringBuilder();
@@ -76,6 +76,32 @@ public final class NftSecondChance implements SecondChance {
             nft(script.toString());
         }
         return notes;
+    }
+
+    /**
+     * The conntrack entries this host kept for the addresses from when it last served them
+     * (TIME_WAIT lasts 120 s) would make a connection of the partner that reuses a client's port
+     * look established here, and its packets would not be forwarded. This router serves none of
+     * them now (it was standby until this takeover): forget them, with conntrack-tools.
+     */
+    private static List<String> forgetConnections(List<InetAddress> addresses) {
+        for (InetAddress address : addresses) {
+            List<String> command = new ArrayList<>(List.of("conntrack", "-D"));
+            if (address instanceof Inet6Address) {
+                command.addAll(List.of("-f", "ipv6"));
+            }
+            command.addAll(List.of("-p", "tcp", "--orig-dst", address.getHostAddress()));
+            try {
+                run(command, "");
+            } catch (IOException e) {
+                // conntrack -D exits 1 when it found nothing to delete
+                if (!e.getMessage().contains(" 0 flow entries have been deleted")) {
+                    return List.of("cannot forget old conntrack entries (" + e.getMessage() + "): a connection"
+                            + " of the partner that reuses a client port seen here in the last 2 minutes is reset");
+                }
+            }
+        }
+        return List.of();
     }
 
     private static String forwardTable(String family, List<InetAddress> addresses, InetAddress gateway, String device) {

@@ -10,6 +10,7 @@ import io.fulcrum.table.Engine;
 import io.fulcrum.table.PoolMember;
 import io.fulcrum.table.TableSnapshot;
 import io.fulcrum.table.VirtualServerEntry;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -34,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The user-space TCP engine: a listener per VIP:port of every active TCP virtual server (every
+ * The user-space engine: a listener per VIP:port of every active TCP virtual server (every
  * {@code fwmark_ports} port for a fwmark service, since a proxy cannot see marks), and a
- * {@link Relay} per client connection on the accepting event loop.
+ * {@link Relay} per client connection on the accepting event loop; UDP virtual servers are
+ * {@link UdpRelay}'s, on the same event loops.
  *
  * <p>Threading: {@link #apply}, {@link #drain} and {@link #close} run on the control side and are
  * serialised on this object (drain only while it closes the listeners: a snapshot that comes while
@@ -72,7 +74,7 @@ public final class ProxyEngine implements Engine {
     private final LongAdder relayNotices = new LongAdder();
     /** Set once a stop has begun: no listener is opened again, whatever snapshot comes. */
     private boolean stopping;
-    private final Set<ServiceKey> warnedUdp = new HashSet<>();
+    private final UdpRelay udp;
     private final TimeWait timeWait = new TimeWait();
 
     /** @param snapshots the table's current snapshot, read once per new connection */
@@ -85,6 +87,7 @@ public final class ProxyEngine implements Engine {
         this.transport = transport;
         this.threads = threads;
         this.group = transport.newGroup(threads);
+        this.udp = new UdpRelay(snapshots, transport, group, threads);
         group.next().scheduleAtFixedRate(() -> timeWait.expire(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
     }
 
@@ -103,6 +106,10 @@ public final class ProxyEngine implements Engine {
 
     VirtualServerEntry entry(ServiceKey service) {
         return snapshots.get().entryOrNull(service);
+    }
+
+    UdpRelay udp() {
+        return udp;
     }
 
     TimeWait timeWait() {
@@ -149,10 +156,6 @@ public final class ProxyEngine implements Engine {
         for (VirtualServerEntry entry : snapshot.entries()) {
             VirtualServer virtualServer = entry.config();
             if (virtualServer.protocol() != Protocol.TCP) {
-                if (warnedUdp.add(virtualServer.key())) {
-                    log.warn("{} ({}): UDP virtual servers are not served by the proxy engine yet",
-                            virtualServer.key().label(), virtualServer.name());
-                }
                 continue;
             }
             List<Integer> ports = virtualServer.fwmark() != 0 ? virtualServer.fwmarkPorts() : List.of(virtualServer.port());
@@ -184,6 +187,11 @@ public final class ProxyEngine implements Engine {
         }
         changes.log(log);
         drainLeavers(snapshot);
+        try {
+            udp.apply(snapshot);
+        } catch (RuntimeException e) {
+            failure = failure == null ? e : failure;
+        }
         if (failure != null) {
             throw failure;
         }
@@ -225,7 +233,7 @@ public final class ProxyEngine implements Engine {
         return List.copyOf(channels);
     }
 
-    private static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) {
+    static Channel bind(AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address) {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IllegalStateException("cannot listen on " + text(address) + ": " + bound.cause().getMessage(),
@@ -280,7 +288,9 @@ public final class ProxyEngine implements Engine {
 
     @Override
     public List<ConnectionView> connections() {
-        return relays.stream().filter(Relay::isOpen).map(Relay::view).toList();
+        List<ConnectionView> open = new ArrayList<>(relays.stream().filter(Relay::isOpen).map(Relay::view).toList());
+        open.addAll(udp.connections());
+        return open;
     }
 
     @Override
@@ -288,6 +298,7 @@ public final class ProxyEngine implements Engine {
         synchronized (this) {
             stopping = true;
             closeListeners();
+            udp.refuseNewFlows();
         }
         long deadline = System.nanoTime() + limit.toNanos();
         while (openRelays() > 0 && System.nanoTime() < deadline) {
@@ -300,6 +311,7 @@ public final class ProxyEngine implements Engine {
         }
         int cut = openRelays();
         relays.forEach(Relay::closeBoth);
+        udp.close();
         return cut;
     }
 
@@ -331,6 +343,7 @@ public final class ProxyEngine implements Engine {
     public synchronized void close() {
         stopping = true;
         closeListeners();
+        udp.close();
         relays.forEach(Relay::closeBoth);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

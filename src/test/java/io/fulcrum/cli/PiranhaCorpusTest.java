@@ -38,10 +38,7 @@ class PiranhaCorpusTest {
                     "gui-direct-standalone.cf:9: warning: nat_nmask: not used without nat_router"),
             "gui-rhel6-sorry-fwmark.cf", List.of("gui-rhel6-sorry-fwmark.cf:26: warning: fwmark: 80: the proxy engine"
                     + " cannot see marks and listens on the fwmark_ports, but none are given: nothing listens for"
-                    + " virtual shop",
-                    "gui-rhel6-sorry-fwmark.cf:62: warning: protocol: udp: the proxy"
-                    + " engine does not serve UDP yet; virtual dns is listed and its real servers checked, but nothing"
-                    + " listens on it"));
+                    + " virtual shop"));
 
     /** A host whose eth0 and eth1 carry the routers' own addresses, in the subnets the corpus uses. */
     private static final Addresses HOST = new ReadOnlyHost(Map.of(

@@ -60,12 +60,7 @@ class WarningsTest {
                         List.of("test.cf:4: warning: check_path: only used with check = http or https")),
                 arguments("repeated key", withVirtualKeys("port = 81\nport = 82"),
                         List.of("test.cf:5: warning: port: set again (first at line 4); the last value wins")),
-                arguments("udp virtual server", withVirtualKeys("protocol = udp"),
-                        List.of("test.cf:4: warning: protocol: udp: the proxy engine does not serve UDP yet; virtual v"
-                                + " is listed and its real servers checked, but nothing listens on it")),
-                arguments("inactive udp virtual server", withVirtualKeys("protocol = udp").replace("active = 1",
-                        "active = 0") + MINIMAL.replace("virtual v", "virtual w").replace("10.0.0.1", "10.0.0.2"),
-                        List.of()),
+                arguments("udp virtual server", withVirtualKeys("protocol = udp"), List.of()),
                 arguments("fwmark without fwmark_ports under the proxy", withVirtualKeys("fwmark = 80"),
                         List.of("test.cf:4: warning: fwmark: 80: the proxy engine cannot see marks and listens on the"
                                 + " fwmark_ports, but none are given: nothing listens for virtual v")),
