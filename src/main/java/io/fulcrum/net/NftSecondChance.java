@@ -48,9 +48,14 @@ public final class NftSecondChance implements SecondChance {
     private static final Pattern LLADDR = Pattern.compile("\\blladdr (\\S+)");
 
     /** The neighbour entry {@link #forward} added for IPv6, to remove with the rules. */
-    private Optional<String[]> neighbour = Optional.empty();
+    private Optional<Neighbour> neighbour = Optional.empty();
     /** The reverse-path filter setting {@link #silence} loosened, to put back. */
-    private Optional<String[]> reversePath = Optional.empty();
+    private Optional<Setting> reversePath = Optional.empty();
+
+    private record Neighbour(String address, String device) {}
+
+    /** A device's {@code rp_filter} as it was. */
+    private record Setting(String device, String value) {}
 
     @Override
     public synchronized List<String> forward(List<InetAddress> addresses, InetAddress partner, String device)
@@ -130,7 +135,7 @@ public final class NftSecondChance implements SecondChance {
         InetAddress linkLocal = eui64LinkLocal(mac);
         run(List.of("ip", "-6", "neigh", "replace", linkLocal.getHostAddress(), "lladdr", mac, "dev", device, "nud",
                 "permanent"), "");
-        neighbour = Optional.of(new String[] {linkLocal.getHostAddress(), device});
+        neighbour = Optional.of(new Neighbour(linkLocal.getHostAddress(), device));
         return Optional.of(linkLocal);
     }
 
@@ -162,9 +167,9 @@ public final class NftSecondChance implements SecondChance {
     public synchronized void stopForwarding() throws IOException {
         nft(deleteIfPresent("ip", FORWARD_TABLE) + deleteIfPresent("ip6", FORWARD_TABLE));
         if (neighbour.isPresent()) {
-            String[] entry = neighbour.get();
+            Neighbour entry = neighbour.get();
             neighbour = Optional.empty();
-            run(List.of("ip", "-6", "neigh", "del", entry[0], "dev", entry[1]), "");
+            run(List.of("ip", "-6", "neigh", "del", entry.address(), "dev", entry.device()), "");
         }
     }
 
@@ -202,7 +207,7 @@ public final class NftSecondChance implements SecondChance {
         String own = Files.readString(setting).strip();
         if (Math.max(all, Integer.parseInt(own)) == 1) {
             Files.writeString(setting, "2");
-            reversePath = Optional.of(new String[] {device, own});
+            reversePath = Optional.of(new Setting(device, own));
             return true;
         }
         return false;
@@ -212,9 +217,9 @@ public final class NftSecondChance implements SecondChance {
     public synchronized void unsilence() throws IOException {
         nft(deleteIfPresent("arp", SILENCE_TABLE));
         if (reversePath.isPresent()) {
-            String[] saved = reversePath.get();
+            Setting saved = reversePath.get();
             reversePath = Optional.empty();
-            Files.writeString(PROC_CONF.resolve(saved[0]).resolve("rp_filter"), saved[1]);
+            Files.writeString(PROC_CONF.resolve(saved.device()).resolve("rp_filter"), saved.value());
         }
     }
 
